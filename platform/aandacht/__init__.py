@@ -1,0 +1,1 @@
+"""Aandacht: personal digital attention for the people a municipality or care organisation serves."""

@@ -1,0 +1,73 @@
+"""The app factory: the only place that wires the parts of the platform together."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException
+
+from aandacht import db, i18n, jobs, log
+from aandacht.config import ConfigError, Settings, load_settings
+from aandacht.plugins import discover_domains
+from aandacht.tenancy import resolution, scoping
+from aandacht.tenancy import models as _tenancy_models  # noqa: F401 - registers the tenant tables
+from aandacht.web import views
+
+
+def create_app(config: Mapping[str, str] | None = None) -> Flask:
+    """Build the application from environment-style settings (`os.environ` when none are given)."""
+    settings = load_settings(os.environ if config is None else config)
+    log.configure_logging(settings.log_level, settings.log_format)
+    app = Flask("aandacht", instance_path=str(settings.instance_path), root_path=str(Path(__file__).parent))
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.environment == "production",
+    )
+    app.extensions["aandacht.settings"] = settings
+    settings.instance_path.mkdir(parents=True, exist_ok=True)
+    settings.outbox_dir.mkdir(parents=True, exist_ok=True)
+
+    db.init_app(app, settings.database_url)
+    _check_database(app, settings)
+    scoping.install()
+    log.init_app(app)
+    resolution.init_app(app, settings.base_domain)
+    i18n.init_app(app)
+    jobs.init_app(app, settings.redis_url)
+    app.register_blueprint(views.blueprint)
+    app.register_error_handler(HTTPException, views.render_error)
+    registry = discover_domains()
+    registry.init_app(app)
+    for name, problem in registry.failures.items():
+        logging.getLogger("aandacht.plugins").error(
+            "domain %s is not loaded: %s", name, problem, extra={"domain": name}
+        )
+    return app
+
+
+def _check_database(app: Flask, settings: Settings) -> None:
+    """Fail at start when the database does not answer, or when its role would escape row level security."""
+    url = settings.database_url
+    try:
+        with app.extensions["aandacht.db"].engine.connect() as connection:
+            if url.get_backend_name() != "postgresql":
+                return
+            row = connection.execute(
+                text("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user")
+            ).one()
+    except OperationalError as error:
+        raise ConfigError("DATABASE_URL", f"the database does not answer ({error.orig}).") from None
+    if row.rolsuper or row.rolbypassrls:
+        raise ConfigError(
+            "DATABASE_URL",
+            f"role {url.username!r} bypasses row level security (superuser or BYPASSRLS). Connect as a "
+            "role without those rights and run migrations with DATABASE_ADMIN_URL; see docs/operations.md.",
+        )

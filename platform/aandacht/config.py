@@ -1,0 +1,134 @@
+"""Settings, read from environment variables only and validated at start.
+
+Nothing here runs at import time: `load_settings()` is called by the app factory with the environment
+it is given, so tests and tools can pass their own mapping.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+
+ENVIRONMENTS = ("development", "production", "test")
+SUPPORTED_DATABASES = ("sqlite", "postgresql")
+_HOSTNAME = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message names the variable and what is wrong."""
+
+    def __init__(self, variable: str, problem: str) -> None:
+        super().__init__(f"Setting {variable} is invalid: {problem}")
+        self.variable = variable
+        self.problem = problem
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The validated settings of one running instance."""
+
+    environment: str
+    secret_key: str
+    instance_path: Path
+    #: What the application connects with (on PostgreSQL a role without BYPASSRLS).
+    database_url: URL
+    #: What migrations connect with (the owner of the tables); defaults to `database_url`.
+    database_admin_url: URL
+    #: RQ on this Redis when set; jobs run inline when not.
+    redis_url: str | None
+    #: `enschede.<base_domain>` resolves to tenant `enschede`; unset: no subdomain resolution.
+    base_domain: str | None
+    tenants_dir: Path
+    outbox_dir: Path
+    log_level: str
+    log_format: str
+
+    @property
+    def jobs_inline(self) -> bool:
+        """Whether jobs run in the calling process (no Redis configured)."""
+        return self.redis_url is None
+
+
+def load_settings(environ: Mapping[str, str], *, default_root: Path | None = None) -> Settings:
+    """Read and validate all settings from `environ`; raise `ConfigError` on the first bad one."""
+    root = default_root or Path.cwd()
+    environment = _choice(environ, "AANDACHT_ENV", ENVIRONMENTS, "development")
+    instance_path = Path(environ.get("AANDACHT_INSTANCE_PATH") or root / "instance").resolve()
+    database_url = _database_url(environ, "DATABASE_URL", f"sqlite:///{instance_path / 'aandacht.sqlite'}")
+    admin_default = database_url.render_as_string(hide_password=False)
+    return Settings(
+        environment=environment,
+        secret_key=_secret_key(environ, environment, instance_path),
+        instance_path=instance_path,
+        database_url=database_url,
+        database_admin_url=_database_url(environ, "DATABASE_ADMIN_URL", admin_default),
+        redis_url=_redis_url(environ),
+        base_domain=_base_domain(environ),
+        tenants_dir=Path(environ.get("AANDACHT_TENANTS_DIR") or root / "tenants").resolve(),
+        outbox_dir=Path(environ.get("AANDACHT_OUTBOX_DIR") or instance_path / "outbox").resolve(),
+        log_level=_choice(environ, "LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), "INFO", upper=True),
+        log_format=_choice(environ, "LOG_FORMAT", ("json", "text"), "json"),
+    )
+
+
+def _choice(environ: Mapping[str, str], name: str, allowed: tuple[str, ...], default: str, *, upper=False) -> str:
+    value = environ.get(name) or default
+    value = value.upper() if upper else value.lower()
+    if value not in allowed:
+        raise ConfigError(name, f"{value!r} is not one of {', '.join(allowed)}.")
+    return value
+
+
+def _database_url(environ: Mapping[str, str], name: str, default: str) -> URL:
+    raw = environ.get(name) or default
+    try:
+        url = make_url(raw)
+    except ArgumentError:
+        raise ConfigError(name, "not a database URL (expected e.g. postgresql+psycopg://user@host/db).") from None
+    if url.get_backend_name() not in SUPPORTED_DATABASES:
+        raise ConfigError(name, f"database {url.get_backend_name()!r} is not supported; use PostgreSQL or SQLite.")
+    if url.get_backend_name() == "postgresql":
+        if not url.database:
+            raise ConfigError(name, "names no database.")
+        if url.drivername == "postgresql":
+            url = url.set(drivername="postgresql+psycopg")
+    return url
+
+
+def _redis_url(environ: Mapping[str, str]) -> str | None:
+    raw = environ.get("REDIS_URL") or None
+    if raw and not re.match(r"^(redis|rediss|unix)://", raw):
+        raise ConfigError("REDIS_URL", "must start with redis://, rediss:// or unix://.")
+    return raw
+
+
+def _base_domain(environ: Mapping[str, str]) -> str | None:
+    raw = (environ.get("AANDACHT_BASE_DOMAIN") or "").strip().lower() or None
+    if raw and not _HOSTNAME.match(raw):
+        raise ConfigError("AANDACHT_BASE_DOMAIN", f"{raw!r} is not a host name.")
+    return raw
+
+
+def _secret_key(environ: Mapping[str, str], environment: str, instance_path: Path) -> str:
+    """Use SECRET_KEY; outside production, make one once and keep it in the instance folder."""
+    key = environ.get("SECRET_KEY")
+    if key:
+        if len(key) < 32:
+            raise ConfigError("SECRET_KEY", "must be at least 32 characters long.")
+        return key
+    if environment == "production":
+        raise ConfigError("SECRET_KEY", "is required in production (at least 32 random characters).")
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_urlsafe(48))
+        key_file.chmod(0o600)
+        logging.getLogger(__name__).info("generated a development secret key", extra={"path": str(key_file)})
+    return key_file.read_text().strip()

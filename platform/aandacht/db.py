@@ -1,0 +1,123 @@
+"""The database: declarative base, the engine of an app, and one session per application context.
+
+`session` is the session of the current application context (a request, a CLI command, a job): every
+context gets its own and it is removed when the context ends. Tenant scoping is added to every session
+by `aandacht.tenancy.scoping`, so code here and in the engines never filters on tenant by hand.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from dataclasses import dataclass
+
+from flask import Flask, current_app
+from flask.globals import app_ctx
+from sqlalchemy import JSON, Engine, ForeignKey, ForeignKeyConstraint, MetaData, create_engine, event
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.engine import URL
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, scoped_session
+
+#: Stable constraint names in every database (Alembic needs them to alter or drop constraints).
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+#: JSON that is JSONB on PostgreSQL (indexable, compact) and plain JSON elsewhere.
+JSONDocument = JSON().with_variant(postgresql.JSONB(), "postgresql")
+
+
+class Base(DeclarativeBase):
+    """Base class of every table of the core and of the domains."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class TenantScoped:
+    """Mixin for tables whose rows belong to one tenant.
+
+    `tenant_id` is the first column of the primary key, and must be part of every unique constraint
+    and every foreign key to another tenant-owned table (use `tenant_foreign_key`), so that the schema
+    can be distributed by tenant. Queries are scoped and inserts stamped by `aandacht.tenancy.scoping`;
+    `aandacht.tenancy.keys.tenant_key_problems()` checks the key rules.
+    """
+
+    #: The tenant that owns the row.
+    tenant_id: Mapped[int] = mapped_column(
+        ForeignKey("tenant.id", ondelete="CASCADE"), primary_key=True, sort_order=-100
+    )
+
+
+def new_id() -> uuid.UUID:
+    """A new primary-key value for tenant-owned rows (made by the application, so it works everywhere)."""
+    return uuid.uuid4()
+
+
+def tenant_foreign_key(column: str, target_table: str, *, ondelete: str | None = None) -> ForeignKeyConstraint:
+    """A foreign key from (`tenant_id`, `column`) to (`tenant_id`, `id`) of `target_table`."""
+    return ForeignKeyConstraint(
+        ["tenant_id", column], [f"{target_table}.tenant_id", f"{target_table}.id"], ondelete=ondelete
+    )
+
+
+class AppSession(Session):
+    """The session class of the platform; tenancy attaches its events to this class."""
+
+
+@dataclass
+class Database:
+    """The engine of one app and the process it was made in (pools must not cross a fork)."""
+
+    engine: Engine
+    pid: int
+
+    def engine_for_this_process(self) -> Engine:
+        """Return the engine, first dropping pooled connections inherited from a parent process."""
+        if self.pid != os.getpid():
+            self.engine.dispose(close=False)
+            self.pid = os.getpid()
+        return self.engine
+
+
+def make_engine(url: URL) -> Engine:
+    """Create an engine with the settings each supported database needs."""
+    if url.get_backend_name() == "sqlite":
+        engine = create_engine(url, connect_args={"timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.close()
+
+
+def _new_session() -> AppSession:
+    database: Database = current_app.extensions["aandacht.db"]
+    return AppSession(bind=database.engine_for_this_process(), expire_on_commit=False)
+
+
+def _app_context_id() -> int:
+    return id(app_ctx._get_current_object())
+
+
+#: The session of the current application context.
+session: scoped_session[AppSession] = scoped_session(_new_session, scopefunc=_app_context_id)
+
+
+def init_app(app: Flask, url: URL) -> None:
+    """Give `app` its engine and remove each context's session when the context ends."""
+    app.extensions["aandacht.db"] = Database(engine=make_engine(url), pid=os.getpid())
+    app.teardown_appcontext(lambda _exc: session.remove())
+
+
+def engine() -> Engine:
+    """The engine of the current app."""
+    return current_app.extensions["aandacht.db"].engine_for_this_process()

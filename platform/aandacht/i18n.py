@@ -1,0 +1,35 @@
+"""Languages: Flask-Babel with Dutch as default and English second.
+
+The locale of a request is the visitor's preferred language among the tenant's locales, else the
+tenant's own language. The core's catalogue is `aandacht/translations` (gettext domain `messages`);
+each domain package brings its own catalogue and gettext domain (see `docs/plugins.md`).
+"""
+
+from __future__ import annotations
+
+from flask import Flask, has_request_context, request
+from flask_babel import Babel, get_locale
+
+from aandacht.tenancy.context import current_tenant
+
+SUPPORTED_LOCALES = ("nl", "en")
+DEFAULT_LOCALE = "nl"
+
+
+def select_locale() -> str:
+    """The locale for the running request (or job): browser preference within the tenant's locales."""
+    tenant = current_tenant()
+    supported = tenant.locales if tenant else SUPPORTED_LOCALES
+    if has_request_context():
+        preferred = request.accept_languages.best_match(supported)
+        if preferred:
+            return preferred
+    return supported[0] if supported else DEFAULT_LOCALE
+
+
+def init_app(app: Flask) -> None:
+    """Set up Flask-Babel with the core's catalogue."""
+    app.config["BABEL_DEFAULT_LOCALE"] = DEFAULT_LOCALE
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = "translations"
+    Babel(app, locale_selector=select_locale, default_timezone="Europe/Amsterdam")
+    app.jinja_env.globals["get_locale"] = get_locale

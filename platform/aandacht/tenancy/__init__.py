@@ -1,0 +1,1 @@
+"""Tenants, their resolution per request, and the central scoping of tenant-owned rows."""

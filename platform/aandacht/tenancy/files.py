@@ -1,0 +1,190 @@
+"""Tenant files: `tenants/<slug>.toml` declares one tenant; this module reads and validates them.
+
+Every problem is reported with the file, the key and what is wrong, and all files are checked before
+anything is written. `docs/tenants.md` documents every key.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Collection, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from aandacht.tenancy.models import KINDS, STATUSES
+
+SUPPORTED_LOCALES = ("nl", "en")
+CHANNELS = ("email", "sms", "push")
+SLUG = re.compile(r"^[a-z][a-z0-9-]{1,39}$")
+_HOST = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+_ENV_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
+_SECRET_WORDS = ("password", "secret", "token", "api_key", "private_key")
+
+
+@dataclass(frozen=True)
+class TenantFileError:
+    """One problem in one tenant file."""
+
+    file: Path
+    key: str
+    problem: str
+
+    def __str__(self) -> str:
+        return f"{self.file.name}: {self.key}: {self.problem}"
+
+
+class TenantFilesInvalid(Exception):
+    """One or more tenant files are malformed; nothing was changed."""
+
+    def __init__(self, errors: list[TenantFileError]) -> None:
+        super().__init__("\n".join(str(error) for error in errors))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class TenantDeclaration:
+    """A tenant as its file declares it."""
+
+    slug: str
+    name: str
+    kind: str
+    status: str
+    domains: list[str]
+    locales: list[str]
+    hosts: list[str]
+    branding: dict[str, Any]
+    channels: dict[str, dict[str, Any]]
+    retention: dict[str, int]
+    source: Path
+
+
+_colour = validate.Regexp(r"^#[0-9a-fA-F]{6}$", error="Not a colour; write it as #rrggbb.")
+
+
+class BrandingSchema(Schema):
+    """Design tokens of the tenant's look."""
+
+    primary_color = fields.String(validate=_colour)
+    secondary_color = fields.String(validate=_colour)
+    logo = fields.String(validate=validate.Length(min=1, max=200))
+    font_family = fields.String(validate=validate.Length(min=1, max=100))
+
+
+class RetentionSchema(Schema):
+    """How many months each kind of data is kept."""
+
+    _months = {"strict": True, "validate": validate.Range(min=1, max=240, error="Must be 1 to 240 months.")}
+    inactive_person_months = fields.Integer(**_months)
+    message_months = fields.Integer(**_months)
+    event_months = fields.Integer(**_months)
+    access_log_months = fields.Integer(**_months)
+
+
+class TenantFileSchema(Schema):
+    """The keys of a tenant file."""
+
+    name = fields.String(required=True, validate=validate.Length(min=2, max=200))
+    kind = fields.String(required=True, validate=validate.OneOf(KINDS))
+    status = fields.String(load_default="active", validate=validate.OneOf(STATUSES))
+    domains = fields.List(fields.String(), load_default=list)
+    locales = fields.List(
+        fields.String(validate=validate.OneOf(SUPPORTED_LOCALES)),
+        load_default=lambda: list(SUPPORTED_LOCALES),
+        validate=validate.Length(min=1, error="Name at least one locale; the first is the default."),
+    )
+    hosts = fields.List(
+        fields.String(validate=validate.Regexp(_HOST, error="Not a host name (e.g. werk.enschede.nl).")),
+        load_default=list,
+    )
+    branding = fields.Nested(BrandingSchema, load_default=dict)
+    channels = fields.Dict(
+        keys=fields.String(validate=validate.OneOf(CHANNELS)),
+        values=fields.Dict(keys=fields.String(), values=fields.Raw()),
+        load_default=dict,
+    )
+    retention = fields.Nested(RetentionSchema, load_default=dict)
+
+    @validates_schema
+    def secrets_by_name_only(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        """Refuse secrets written into the file: they belong in environment variables, named by `*_env`."""
+        errors: dict[str, list[str]] = {}
+        for channel, settings in data.get("channels", {}).items():
+            for key, value in settings.items():
+                path = f"channels.{channel}.{key}"
+                if key.endswith("_env"):
+                    if not isinstance(value, str) or not _ENV_NAME.match(value):
+                        errors[path] = ["Must be the name of an environment variable, e.g. ENSCHEDE_SMTP_PASSWORD."]
+                elif any(word in key.lower() for word in _SECRET_WORDS):
+                    errors[path] = [f"Secrets never go in a tenant file; name an environment variable in {key}_env."]
+        if errors:
+            raise ValidationError(errors)
+
+
+def read_tenant_files(directory: Path, installed_domains: Collection[str]) -> list[TenantDeclaration]:
+    """Read and validate every `*.toml` in `directory`; raise `TenantFilesInvalid` listing all problems."""
+    if not directory.is_dir():
+        raise TenantFilesInvalid([TenantFileError(directory, "(folder)", "The tenants folder does not exist.")])
+    declarations: list[TenantDeclaration] = []
+    errors: list[TenantFileError] = []
+    for path in sorted(directory.glob("*.toml")):
+        try:
+            declarations.append(_read(path, installed_domains))
+        except TenantFilesInvalid as invalid:
+            errors.extend(invalid.errors)
+    errors.extend(_clashing_hosts(declarations))
+    if errors:
+        raise TenantFilesInvalid(errors)
+    return declarations
+
+
+def _read(path: Path, installed_domains: Collection[str]) -> TenantDeclaration:
+    slug = path.stem
+    if not SLUG.match(slug):
+        raise _invalid(path, "(file name)", "Name the file <slug>.toml: 2-40 lower-case letters, digits, dashes.")
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise _invalid(path, "(syntax)", str(error)) from None
+    try:
+        data = TenantFileSchema().load(raw)
+    except ValidationError as error:
+        raise TenantFilesInvalid(
+            [TenantFileError(path, key, problem) for key, problem in _flatten(error.messages)]
+        ) from None
+    unknown = [name for name in data["domains"] if name not in installed_domains]
+    if unknown:
+        installed = ", ".join(sorted(installed_domains)) or "none"
+        raise _invalid(path, "domains", f"Not installed: {', '.join(unknown)} (installed: {installed}).")
+    return TenantDeclaration(slug=slug, source=path, **data)
+
+
+def _clashing_hosts(declarations: list[TenantDeclaration]) -> Iterator[TenantFileError]:
+    owner: dict[str, TenantDeclaration] = {}
+    for declaration in declarations:
+        for host in declaration.hosts:
+            if host in owner:
+                yield TenantFileError(declaration.source, "hosts", f"{host} is also a host of {owner[host].slug}.")
+            owner[host] = declaration
+
+
+def _invalid(path: Path, key: str, problem: str) -> TenantFilesInvalid:
+    return TenantFilesInvalid([TenantFileError(path, key, problem)])
+
+
+def _flatten(messages: Mapping[str, Any] | list, prefix: str = "") -> Iterator[tuple[str, str]]:
+    """Turn marshmallow's nested error messages into (dotted key, message) pairs."""
+    if isinstance(messages, list):
+        yield prefix or "(file)", " ".join(str(message) for message in messages)
+        return
+    for key, value in messages.items():
+        if key == "value" and isinstance(value, Mapping) and prefix:
+            yield from _flatten(value, prefix)  # marshmallow nests Dict value errors under "value"
+            continue
+        name = f"{prefix}.{key}" if prefix else str(key)
+        if key == "_schema":
+            name = prefix or "(file)"
+        yield from _flatten(value, name)

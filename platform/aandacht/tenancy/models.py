@@ -1,0 +1,62 @@
+"""The tenant tables: platform-level, so they are not themselves tenant-scoped."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from aandacht.db import Base, JSONDocument
+
+KINDS = ("municipality", "care_organisation")
+STATUSES = ("active", "suspended")
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Tenant(Base):
+    """A municipality or care organisation with its own instance of the platform."""
+
+    __tablename__ = "tenant"
+    __table_args__ = (
+        CheckConstraint(f"kind IN {KINDS}", name="kind"),
+        CheckConstraint(f"status IN {STATUSES}", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Short name in addresses (`/t/<slug>/`, `<slug>.<base domain>`) and the name of its tenant file.
+    slug: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(32))
+    #: A suspended tenant keeps its data but serves nothing.
+    status: Mapped[str] = mapped_column(String(16), default="active")
+    #: Names of the enabled domains.
+    domains: Mapped[list[str]] = mapped_column(JSONDocument, default=list)
+    #: Supported locales; the first is the default.
+    locales: Mapped[list[str]] = mapped_column(JSONDocument, default=lambda: ["nl", "en"])
+    #: Design tokens: colours, logo, font.
+    branding: Mapped[dict] = mapped_column(JSONDocument, default=dict)
+    #: Per channel its settings; secrets only as names of environment variables.
+    channels: Mapped[dict] = mapped_column(JSONDocument, default=dict)
+    #: Retention periods in months, per kind of data.
+    retention: Mapped[dict] = mapped_column(JSONDocument, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now, onupdate=_now)
+
+    hosts: Mapped[list[TenantHost]] = relationship(
+        back_populates="tenant", cascade="all, delete-orphan", order_by="TenantHost.host"
+    )
+
+
+class TenantHost(Base):
+    """A custom domain that serves one tenant (e.g. `werk.enschede.nl`)."""
+
+    __tablename__ = "tenant_host"
+
+    host: Mapped[str] = mapped_column(String(253), primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenant.id", ondelete="CASCADE"), index=True)
+
+    tenant: Mapped[Tenant] = relationship(back_populates="hosts")

@@ -1,0 +1,1 @@
+"""The web faces: pages served to residents, coaches and tenant administrators."""
