@@ -12,11 +12,11 @@ from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
-from aandacht import db, i18n, jobs, log
+from aandacht import cli, db, i18n, jobs, log
 from aandacht.config import ConfigError, Settings, load_settings
 from aandacht.plugins import discover_domains
-from aandacht.tenancy import resolution, scoping
 from aandacht.tenancy import models as _tenancy_models  # noqa: F401 - registers the tenant tables
+from aandacht.tenancy import resolution, scoping
 from aandacht.web import views
 
 
@@ -44,6 +44,7 @@ def create_app(config: Mapping[str, str] | None = None) -> Flask:
     jobs.init_app(app, settings.redis_url)
     app.register_blueprint(views.blueprint)
     app.register_error_handler(HTTPException, views.render_error)
+    cli.init_app(app)
     registry = discover_domains()
     registry.init_app(app)
     for name, problem in registry.failures.items():

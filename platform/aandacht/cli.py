@@ -1,11 +1,11 @@
 """The `aandacht` command: Flask's CLI with the platform's own commands.
 
-    aandacht db upgrade           bring the database to the head of the core and every domain
-    aandacht tenants sync         create or update tenants from tenants/*.toml (--dry-run to preview)
-    aandacht domains              list installed domains and those that failed to load
-    aandacht demo load            fill the demo tenants with demo data
-    aandacht worker               run a background worker (RQ, with its scheduler)
-    aandacht run                  serve (development server)
+aandacht db upgrade           bring the database to the head of the core and every domain
+aandacht tenants sync         create or update tenants from tenants/*.toml (--dry-run to preview)
+aandacht domains              list installed domains and those that failed to load
+aandacht demo load            fill the demo tenants with demo data
+aandacht worker               run a background worker (RQ, with its scheduler)
+aandacht run                  serve (development server)
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import sys
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup
+from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
 from aandacht import jobs, migrate
 from aandacht.config import ConfigError
@@ -25,7 +25,7 @@ from aandacht.tenancy.service import active_tenants, sync_tenants
 
 
 def _make_app() -> Flask:
-    from aandacht.app import create_app  # noqa: PLC0415 - the factory reads settings only when called
+    from aandacht.app import create_app
 
     try:
         return create_app()
@@ -39,7 +39,7 @@ def main() -> None:
     """Aandacht: personal digital attention. Settings come from environment variables."""
 
 
-@main.group("db")
+@click.group("db", cls=AppGroup)
 def db_group() -> None:
     """Database schema (Alembic): core and domain branches."""
 
@@ -65,12 +65,12 @@ def db_downgrade(revision: str) -> None:
 @click.option("-m", "--message", required=True, help="What the revision does.")
 def db_revision(branch: str, message: str) -> None:
     """Write a new revision on BRANCH from the difference between models and database."""
-    from alembic import command  # noqa: PLC0415
+    from alembic import command
 
     command.revision(migrate.alembic_config(current_app), message, autogenerate=True, head=f"{branch}@head")
 
 
-@main.group("tenants")
+@click.group("tenants", cls=AppGroup)
 def tenants_group() -> None:
     """Tenants, declared in tenants/<slug>.toml."""
 
@@ -80,7 +80,7 @@ def tenants_group() -> None:
 @click.option("--dir", "directory", type=click.Path(file_okay=False), help="Folder of the tenant files.")
 def tenants_sync(dry_run: bool, directory: str | None) -> None:
     """Create or update every tenant from its file and report what changed."""
-    from pathlib import Path  # noqa: PLC0415
+    from pathlib import Path
 
     settings = current_app.extensions["aandacht.settings"]
     registry = current_app.extensions["aandacht.domains"]
@@ -105,10 +105,13 @@ def tenants_sync(dry_run: bool, directory: str | None) -> None:
 def tenants_list() -> None:
     """List the active tenants and their addresses on this machine."""
     for tenant in active_tenants():
-        click.echo(f"{tenant.slug:<12} {tenant.name:<32} /t/{tenant.slug}/  domains: {', '.join(tenant.domains)}")
+        click.echo(
+            f"{tenant.slug:<12} {tenant.name:<32} /t/{tenant.slug}/  domains: {', '.join(tenant.domains)}"
+        )
 
 
-@main.command("domains")
+@click.command("domains")
+@with_appcontext
 def domains_command() -> None:
     """List the installed domains, and any that failed to load with the reason."""
     registry = current_app.extensions["aandacht.domains"]
@@ -118,7 +121,7 @@ def domains_command() -> None:
         click.echo(f"{name:<12} FAILED   {problem}")
 
 
-@main.group("demo")
+@click.group("demo", cls=AppGroup)
 def demo_group() -> None:
     """Demo data for trying the platform."""
 
@@ -135,12 +138,27 @@ def demo_load() -> None:
         click.echo(f"{tenant.slug}: demo data loaded")
 
 
-@main.command("worker")
-@click.option("--queue", "queues", multiple=True, type=click.Choice(jobs.QUEUES), help="Queues (default all).")
+@click.command("worker")
+@with_appcontext
+@click.option(
+    "--queue", "queues", multiple=True, type=click.Choice(jobs.QUEUES), help="Queues (default all)."
+)
 @click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
 def worker_command(queues: tuple[str, ...], burst: bool) -> None:
     """Run a worker for background jobs (needs REDIS_URL)."""
     if current_app.extensions.get("aandacht.redis") is None:
-        click.echo("Error: REDIS_URL is not set; without it jobs run inline and no worker is needed.", err=True)
+        click.echo(
+            "Error: REDIS_URL is not set; without it jobs run inline and no worker is needed.", err=True
+        )
         sys.exit(2)
     jobs.run_worker(current_app._get_current_object(), queues or jobs.QUEUES, burst=burst)  # type: ignore[attr-defined]
+
+
+def init_app(app: Flask) -> None:
+    """Add the platform's commands to `app` (so `aandacht` and test runners both have them)."""
+    for command in (db_group, tenants_group, demo_group, domains_command, worker_command):
+        app.cli.add_command(command)
+
+
+if __name__ == "__main__":
+    main()

@@ -18,7 +18,9 @@ from sqlalchemy.exc import ArgumentError
 
 ENVIRONMENTS = ("development", "production", "test")
 SUPPORTED_DATABASES = ("sqlite", "postgresql")
-_HOSTNAME = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
+_HOSTNAME = re.compile(
+    r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"
+)
 
 
 class ConfigError(Exception):
@@ -78,7 +80,9 @@ def load_settings(environ: Mapping[str, str], *, default_root: Path | None = Non
     )
 
 
-def _choice(environ: Mapping[str, str], name: str, allowed: tuple[str, ...], default: str, *, upper=False) -> str:
+def _choice(
+    environ: Mapping[str, str], name: str, allowed: tuple[str, ...], default: str, *, upper=False
+) -> str:
     value = environ.get(name) or default
     value = value.upper() if upper else value.lower()
     if value not in allowed:
@@ -91,9 +95,13 @@ def _database_url(environ: Mapping[str, str], name: str, default: str) -> URL:
     try:
         url = make_url(raw)
     except ArgumentError:
-        raise ConfigError(name, "not a database URL (expected e.g. postgresql+psycopg://user@host/db).") from None
+        raise ConfigError(
+            name, "not a database URL (expected e.g. postgresql+psycopg://user@host/db)."
+        ) from None
     if url.get_backend_name() not in SUPPORTED_DATABASES:
-        raise ConfigError(name, f"database {url.get_backend_name()!r} is not supported; use PostgreSQL or SQLite.")
+        raise ConfigError(
+            name, f"database {url.get_backend_name()!r} is not supported; use PostgreSQL or SQLite."
+        )
     if url.get_backend_name() == "postgresql":
         if not url.database:
             raise ConfigError(name, "names no database.")

@@ -57,7 +57,9 @@ def new_id() -> uuid.UUID:
     return uuid.uuid4()
 
 
-def tenant_foreign_key(column: str, target_table: str, *, ondelete: str | None = None) -> ForeignKeyConstraint:
+def tenant_foreign_key(
+    column: str, target_table: str, *, ondelete: str | None = None
+) -> ForeignKeyConstraint:
     """A foreign key from (`tenant_id`, `column`) to (`tenant_id`, `id`) of `target_table`."""
     return ForeignKeyConstraint(
         ["tenant_id", column], [f"{target_table}.tenant_id", f"{target_table}.id"], ondelete=ondelete

@@ -89,9 +89,9 @@ def resolve(target: str) -> Callable[..., Any]:
 
 def perform(spec: dict[str, Any]) -> None:
     """Entry point of every RQ job: run the spec inside its tenant."""
-    global _worker_app  # noqa: PLW0603 - one app per worker process, made on first use
+    global _worker_app
     if _worker_app is None:
-        from aandacht.app import create_app  # noqa: PLC0415 - only when started by plain `rq worker`
+        from aandacht.app import create_app
 
         _worker_app = create_app()
     run(_worker_app, JobSpec(**spec))
@@ -121,7 +121,7 @@ def queue_named(app: Flask, name: str) -> Queue:
 
 def run_worker(app: Flask, queues: Sequence[str] = QUEUES, *, burst: bool = False) -> None:
     """Work the given queues with RQ's scheduler until stopped (or until empty, with `burst`)."""
-    global _worker_app  # noqa: PLW0603
+    global _worker_app
     _worker_app = app
     connection = redis_connection(app)
     connection.ping()
@@ -168,4 +168,3 @@ def init_app(app: Flask, redis_url: str | None) -> None:
         event.listen(AppSession, "after_flush", _note_write)
         event.listen(AppSession, "after_commit", _hand_over_after_commit)
         event.listen(AppSession, "after_rollback", _drop_after_rollback)
-

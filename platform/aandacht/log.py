@@ -73,8 +73,9 @@ def configure_logging(level: str, log_format: str, stream=None) -> None:
         )
     else:
         handler.setFormatter(logging.Formatter(TEXT_FORMAT))
+    handler.name = "aandacht"
     root = logging.getLogger()
-    root.handlers[:] = [handler]
+    root.handlers[:] = [existing for existing in root.handlers if existing.name != "aandacht"] + [handler]
     root.setLevel(level)
     # Werkzeug's own request lines carry client addresses and query strings; ours below do not.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)

@@ -24,8 +24,8 @@ import click
 from flask import Blueprint, Flask, abort, request
 
 from aandacht.db import Base, TenantScoped
-from aandacht.tenancy.keys import tenant_key_problems
 from aandacht.tenancy.context import CurrentTenant, current_tenant
+from aandacht.tenancy.keys import tenant_key_problems
 
 ENTRY_POINT_GROUP = "aandacht.domains"
 FACES = ("participant", "coach", "portal")
@@ -123,7 +123,9 @@ class DomainRegistry:
 
     def menu_items(self, tenant: CurrentTenant | None, face: str) -> list[MenuItem]:
         """The menu entries that the tenant's enabled domains add to `face`."""
-        return [item for domain in self.enabled_for(tenant) for item in domain.menu_items() if item.face == face]
+        return [
+            item for domain in self.enabled_for(tenant) for item in domain.menu_items() if item.face == face
+        ]
 
     def profile_attributes(self, tenant: CurrentTenant | None) -> list[ProfileAttribute]:
         """The profile attributes that the tenant's enabled domains add."""
@@ -186,10 +188,15 @@ def _load(point: EntryPoint, registry: DomainRegistry) -> Domain:
 
 def _check_models(domain: Domain, package: str) -> None:
     """Refuse a domain whose tables escape its prefix or break the tenant key rules."""
-    mine = [mapper.class_ for mapper in Base.registry.mappers if mapper.class_.__module__.split(".")[0] == package]
+    mine = [
+        mapper.class_ for mapper in Base.registry.mappers if mapper.class_.__module__.split(".")[0] == package
+    ]
     tables = [cls.__table__ for cls in mine]
-    problems = [f"table {table.name} does not start with {domain.name}_" for table in tables
-                if not table.name.startswith(f"{domain.name}_")]
+    problems = [
+        f"table {table.name} does not start with {domain.name}_"
+        for table in tables
+        if not table.name.startswith(f"{domain.name}_")
+    ]
     problems += tenant_key_problems([cls.__table__ for cls in mine if issubclass(cls, TenantScoped)])
     if problems:
         for table in tables:

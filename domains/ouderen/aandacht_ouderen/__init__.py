@@ -7,7 +7,9 @@ from flask_babel import Domain as TranslationDomain
 from aandacht.plugins import Domain
 
 _HERE = Path(__file__).parent
-_translations = TranslationDomain(translation_directories=str(_HERE / "translations"), domain="aandacht_ouderen")
+_translations = TranslationDomain(
+    translation_directories=str(_HERE / "translations"), domain="aandacht_ouderen"
+)
 
 
 class OuderenDomain(Domain):

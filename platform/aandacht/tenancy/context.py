@@ -24,6 +24,7 @@ class CurrentTenant:
     slug: str
     name: str
     kind: str
+    status: str = "active"
     domains: tuple[str, ...] = ()
     locales: tuple[str, ...] = ("nl", "en")
     branding: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)

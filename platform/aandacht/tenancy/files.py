@@ -117,9 +117,13 @@ class TenantFileSchema(Schema):
                 path = f"channels.{channel}.{key}"
                 if key.endswith("_env"):
                     if not isinstance(value, str) or not _ENV_NAME.match(value):
-                        errors[path] = ["Must be the name of an environment variable, e.g. ENSCHEDE_SMTP_PASSWORD."]
+                        errors[path] = [
+                            "Must be the name of an environment variable, e.g. ENSCHEDE_SMTP_PASSWORD."
+                        ]
                 elif any(word in key.lower() for word in _SECRET_WORDS):
-                    errors[path] = [f"Secrets never go in a tenant file; name an environment variable in {key}_env."]
+                    errors[path] = [
+                        f"Secrets never go in a tenant file; name an environment variable in {key}_env."
+                    ]
         if errors:
             raise ValidationError(errors)
 
@@ -127,7 +131,9 @@ class TenantFileSchema(Schema):
 def read_tenant_files(directory: Path, installed_domains: Collection[str]) -> list[TenantDeclaration]:
     """Read and validate every `*.toml` in `directory`; raise `TenantFilesInvalid` listing all problems."""
     if not directory.is_dir():
-        raise TenantFilesInvalid([TenantFileError(directory, "(folder)", "The tenants folder does not exist.")])
+        raise TenantFilesInvalid(
+            [TenantFileError(directory, "(folder)", "The tenants folder does not exist.")]
+        )
     declarations: list[TenantDeclaration] = []
     errors: list[TenantFileError] = []
     for path in sorted(directory.glob("*.toml")):
@@ -144,7 +150,9 @@ def read_tenant_files(directory: Path, installed_domains: Collection[str]) -> li
 def _read(path: Path, installed_domains: Collection[str]) -> TenantDeclaration:
     slug = path.stem
     if not SLUG.match(slug):
-        raise _invalid(path, "(file name)", "Name the file <slug>.toml: 2-40 lower-case letters, digits, dashes.")
+        raise _invalid(
+            path, "(file name)", "Name the file <slug>.toml: 2-40 lower-case letters, digits, dashes."
+        )
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
@@ -167,7 +175,9 @@ def _clashing_hosts(declarations: list[TenantDeclaration]) -> Iterator[TenantFil
     for declaration in declarations:
         for host in declaration.hosts:
             if host in owner:
-                yield TenantFileError(declaration.source, "hosts", f"{host} is also a host of {owner[host].slug}.")
+                yield TenantFileError(
+                    declaration.source, "hosts", f"{host} is also a host of {owner[host].slug}."
+                )
             owner[host] = declaration
 
 

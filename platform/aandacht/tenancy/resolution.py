@@ -12,8 +12,8 @@ import re
 from flask import Flask, g, request
 from werkzeug.exceptions import NotFound
 
-from aandacht.tenancy.context import reset_request_tenant, set_request_tenant
-from aandacht.tenancy.service import find_active_tenant
+from aandacht.tenancy.context import CurrentTenant, reset_request_tenant, set_request_tenant
+from aandacht.tenancy.service import find_tenant
 
 _PREFIX = re.compile(r"^/t/([a-z][a-z0-9-]{1,39})(/.*)?$")
 ENVIRON_SLUG = "aandacht.tenant_slug"
@@ -30,6 +30,7 @@ class PathPrefixMiddleware:
         self.wsgi_app = wsgi_app
 
     def __call__(self, environ, start_response):
+        """Strip the prefix (if any) and pass the request on."""
         match = _PREFIX.match(environ.get("PATH_INFO", ""))
         if match:
             environ[ENVIRON_SLUG] = match.group(1)
@@ -38,25 +39,27 @@ class PathPrefixMiddleware:
         return self.wsgi_app(environ, start_response)
 
 
-def _requested_tenant(base_domain: str | None):
+def _requested_tenant(base_domain: str | None) -> CurrentTenant | None:
     """The tenant the request names; None for a platform request; raises TenantNotFound."""
     slug = request.environ.get(ENVIRON_SLUG)
     if slug:
-        return find_active_tenant(slug=slug) or _not_found()
+        return _active(find_tenant(slug=slug))
     host = request.host.split(":")[0].lower().rstrip(".")
-    tenant = find_active_tenant(host=host)
+    tenant = find_tenant(host=host)
     if tenant is not None:
-        return tenant
+        return _active(tenant)
     if base_domain and host.endswith(f".{base_domain}"):
         subdomain = host.removesuffix(f".{base_domain}")
         if subdomain == "www":
             return None
-        return (find_active_tenant(slug=subdomain) if "." not in subdomain else None) or _not_found()
+        return _active(find_tenant(slug=subdomain) if "." not in subdomain else None)
     return None
 
 
-def _not_found():
-    raise TenantNotFound()
+def _active(tenant: CurrentTenant | None) -> CurrentTenant:
+    if tenant is None or tenant.status != "active":
+        raise TenantNotFound()
+    return tenant
 
 
 def init_app(app: Flask, base_domain: str | None) -> None:

@@ -24,4 +24,3 @@ def enable_row_level_security(op: Any, table: str) -> None:
         f'CREATE POLICY {POLICY} ON "{table}" '
         f"USING (tenant_id = {_TENANT_SETTING}) WITH CHECK (tenant_id = {_TENANT_SETTING})"
     )
-

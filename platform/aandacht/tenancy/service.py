@@ -22,22 +22,21 @@ def snapshot(tenant: Tenant) -> CurrentTenant:
         slug=tenant.slug,
         name=tenant.name,
         kind=tenant.kind,
+        status=tenant.status,
         domains=tuple(tenant.domains),
         locales=tuple(tenant.locales),
         branding=dict(tenant.branding),
     )
 
 
-def find_active_tenant(*, slug: str | None = None, host: str | None = None) -> CurrentTenant | None:
-    """The active tenant with this slug or custom host; None when unknown or suspended."""
+def find_tenant(*, slug: str | None = None, host: str | None = None) -> CurrentTenant | None:
+    """The tenant with this slug or custom host, whatever its status; None when unknown."""
     if slug is not None:
         query = select(Tenant).where(Tenant.slug == slug)
     else:
         query = select(Tenant).join(TenantHost).where(TenantHost.host == host)
     tenant = session.execute(query).scalar_one_or_none()
-    if tenant is None or tenant.status != "active":
-        return None
-    return snapshot(tenant)
+    return snapshot(tenant) if tenant else None
 
 
 def tenant_by_id(tenant_id: int) -> CurrentTenant:

@@ -11,8 +11,9 @@ from aandacht.db import session
 from aandacht.tenancy.resolution import TenantNotFound
 from aandacht.tenancy.service import active_tenants
 
-blueprint = Blueprint("web", __name__, template_folder="templates", static_folder="static",
-                      static_url_path="/static/aandacht")
+blueprint = Blueprint(
+    "web", __name__, template_folder="templates", static_folder="static", static_url_path="/static/aandacht"
+)
 
 
 @blueprint.get("/")

@@ -1,0 +1,1 @@
+"""Test support shipped with the platform, for the core and the domain packages."""

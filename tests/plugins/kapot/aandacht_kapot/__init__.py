@@ -1,0 +1,1 @@
+"""Broken domains for the tests."""

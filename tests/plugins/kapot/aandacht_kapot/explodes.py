@@ -1,0 +1,3 @@
+"""A domain whose import fails."""
+
+raise RuntimeError("the kapot domain cannot start")

@@ -1,0 +1,44 @@
+"""Every string of the core and the domains has its Dutch translation, and the catalogues are current."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parents[1]
+CATALOGUES = [
+    (ROOT / "platform/aandacht", "messages"),
+    *[(ROOT / f"domains/{name}/aandacht_{name}", f"aandacht_{name}") for name in ("werk", "sw", "ouderen")],
+]
+
+
+@pytest.mark.parametrize(("package", "domain"), CATALOGUES, ids=[domain for _, domain in CATALOGUES])
+def test_dutch_catalogue_is_complete_and_current(package, domain, tmp_path):
+    template = tmp_path / "current.pot"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "--no-location",
+            "-F",
+            str(ROOT / "babel.cfg"),
+            "-k",
+            "lazy_gettext",
+            "-o",
+            str(template),
+            str(package),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    with template.open("rb") as handle:
+        wanted = {message.id for message in read_po(handle) if message.id}
+    with (package / f"translations/nl/LC_MESSAGES/{domain}.po").open("rb") as handle:
+        catalogue = read_po(handle)
+    translated = {message.id for message in catalogue if message.id and message.string and not message.fuzzy}
+    assert wanted, "no strings found: is the extraction broken?"
+    assert sorted(wanted - translated) == [], "strings without a Dutch translation: run make update-messages"
