@@ -10,7 +10,7 @@ PACKAGES := -e . $(foreach d,$(DOMAINS),-e domains/$(d))
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-test translations extract-messages update-messages lint worker clean
+.PHONY: run test install install-test translations extract-messages update-messages lint worker bench clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] < (3, 11) and "Python 3.11 or newer is needed")'
@@ -61,6 +61,10 @@ test: install-test
 	$(BIN)/ruff check platform domains tests bench migrations
 	$(BIN)/python -m pytest -n auto -p no:cacheprovider $(PYTEST_ARGS); status=$$?; \
 	  if [ $$status -eq 5 ]; then echo "pytest ran no tests: failing"; exit 1; fi; exit $$status
+
+# Benchmarks print their figures beside a baseline measured in the same run (PostgreSQL too with DATABASE_URL).
+bench: install-test
+	$(BIN)/python -m bench.tenant_scoping
 
 lint: install-test
 	$(BIN)/ruff check platform domains tests bench migrations
