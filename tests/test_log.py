@@ -6,6 +6,7 @@ import logging
 
 import pytest
 
+from aandacht.app import create_app
 from aandacht.log import configure_logging, mask_personal_data
 
 
@@ -18,17 +19,23 @@ def log_lines(app):
     configure_logging("INFO", "text")
 
 
-def test_each_request_logs_one_json_line_with_its_id_and_tenant(client, create_tenant, log_lines):
-    tenant = create_tenant()
+@pytest.fixture
+def talking_app(app_settings, app):
+    """An app of its own that logs a line of its own in each request (made before the capture starts)."""
+    talking = create_app(app_settings)
 
-    @client.application.before_request
+    @talking.before_request
     def say_something():
         logging.getLogger("aandacht.test").info("working on it")
 
-    response = client.get(
+    return talking
+
+
+def test_each_request_logs_one_json_line_with_its_id_and_tenant(talking_app, create_tenant, log_lines):
+    tenant = create_tenant()
+    response = talking_app.test_client().get(
         f"/t/{tenant.slug}/?email=jan@example.nl", headers={"X-Request-ID": "abc-123-def-456"}
     )
-    client.application.before_request_funcs[None].remove(say_something)
     lines = [line for line in log_lines() if line["logger"] in ("aandacht.test", "aandacht.request")]
     assert response.headers["X-Request-ID"] == "abc-123-def-456"
     assert [line["message"] for line in lines] == ["working on it", "request"]
