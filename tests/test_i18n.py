@@ -42,3 +42,14 @@ def test_dutch_catalogue_is_complete_and_current(package, domain, tmp_path):
     translated = {message.id for message in catalogue if message.id and message.string and not message.fuzzy}
     assert wanted, "no strings found: is the extraction broken?"
     assert sorted(wanted - translated) == [], "strings without a Dutch translation: run make update-messages"
+
+
+def test_domain_catalogues_are_merged_with_the_core(app):
+    from flask_babel import gettext
+
+    with app.test_request_context("/", headers={"Accept-Language": "nl"}):
+        assert gettext("Page not found") == "Pagina niet gevonden"
+        assert gettext("Work") == "Werk"
+        assert gettext("Companionship") == "Samen actief"
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        assert gettext("Work") == "Work"

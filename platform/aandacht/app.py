@@ -40,12 +40,12 @@ def create_app(config: Mapping[str, str] | None = None) -> Flask:
     scoping.install()
     log.init_app(app)
     resolution.init_app(app, settings.base_domain)
-    i18n.init_app(app)
+    registry = discover_domains()
+    i18n.init_app(app, registry)
     jobs.init_app(app, settings.redis_url)
     app.register_blueprint(views.blueprint)
     app.register_error_handler(HTTPException, views.render_error)
     cli.init_app(app)
-    registry = discover_domains()
     registry.init_app(app)
     for name, problem in registry.failures.items():
         logging.getLogger("aandacht.plugins").error(

@@ -86,7 +86,7 @@ def tenants_sync(dry_run: bool, directory: str | None) -> None:
     registry = current_app.extensions["aandacht.domains"]
     folder = Path(directory) if directory else settings.tenants_dir
     try:
-        declarations = read_tenant_files(folder, registry.domains.keys())
+        declarations = read_tenant_files(folder, registry.domains.keys(), registry.failures)
     except TenantFilesInvalid as invalid:
         click.echo(f"Nothing changed: {len(invalid.errors)} problem(s) in the tenant files.", err=True)
         for error in invalid.errors:
@@ -131,11 +131,12 @@ def demo_load() -> None:
     """Let each tenant's enabled domains add their demo data."""
     registry = current_app.extensions["aandacht.domains"]
     for tenant in active_tenants():
+        domains = registry.enabled_for(tenant)
         with tenant_context(tenant):
-            for domain in registry.enabled_for(tenant):
+            for domain in domains:
                 domain.load_demo_data(tenant)
             session.commit()
-        click.echo(f"{tenant.slug}: demo data loaded")
+        click.echo(f"{tenant.slug}: demo data of {', '.join(d.name for d in domains) or 'no domain'} loaded")
 
 
 @click.command("worker")

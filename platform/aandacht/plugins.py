@@ -14,7 +14,6 @@ nothing to it: no routes, no attributes, no menu items. `docs/plugins.md` walks 
 from __future__ import annotations
 
 import importlib
-import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib.metadata import EntryPoint, entry_points
@@ -29,7 +28,6 @@ from aandacht.tenancy.keys import tenant_key_problems
 
 ENTRY_POINT_GROUP = "aandacht.domains"
 FACES = ("participant", "coach", "portal")
-log = logging.getLogger(__name__)
 
 
 class DomainLoadError(Exception):
@@ -77,7 +75,7 @@ class Domain:
     models_module: str | None = None
     #: Folder with the domain's Alembic revisions: its own branch, labelled `<name>`.
     migrations_dir: Path | None = None
-    #: Folder with the domain's message catalogues (`<lang>/LC_MESSAGES/<package>.po`).
+    #: Folder of the domain's catalogues (`<lang>/LC_MESSAGES/<package>.po`), merged with the core's.
     translations_dir: Path | None = None
 
     def blueprints(self) -> list[Blueprint]:
@@ -136,13 +134,28 @@ class DomainRegistry:
         return [domain.migrations_dir for domain in self.domains.values() if domain.migrations_dir]
 
     def init_app(self, app: Flask) -> None:
-        """Register the domains' blueprints and commands, each answering only for tenants that enable it."""
+        """Register the domains' blueprints and commands, each answering only for tenants that enable it.
+
+        A domain whose contributions cannot be registered moves to `failures`, as if it failed to load.
+        """
         owners: dict[str, str] = {}
-        for domain in self.domains.values():
-            for blueprint in domain.blueprints():
+        for domain in list(self.domains.values()):
+            try:
+                blueprints, group = domain.blueprints(), domain.cli()
+                for blueprint in blueprints:
+                    if not blueprint.name.startswith(domain.name):
+                        raise DomainLoadError(
+                            f"blueprint {blueprint.name!r} does not start with {domain.name}"
+                        )
+                    if blueprint.name in app.blueprints:
+                        raise DomainLoadError(f"blueprint name {blueprint.name!r} is taken")
+            except Exception as error:  # a broken plugin must never take the platform down
+                self.failures[domain.name] = f"{type(error).__name__}: {error}"
+                del self.domains[domain.name]
+                continue
+            for blueprint in blueprints:
                 app.register_blueprint(blueprint)
                 owners[blueprint.name] = domain.name
-            group = domain.cli()
             if group is not None:
                 app.cli.add_command(group, domain.name)
 
@@ -164,7 +177,6 @@ def discover_domains(candidates: Iterable[EntryPoint] | None = None) -> DomainRe
             domain = _load(point, registry)
         except Exception as error:  # a broken plugin must never take the platform down
             registry.failures[point.name] = f"{type(error).__name__}: {error}"
-            log.error("domain failed to load", extra={"domain": point.name, "error": str(error)})
             continue
         registry.domains[domain.name] = domain
     return registry

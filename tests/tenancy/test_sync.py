@@ -220,3 +220,12 @@ def test_reading_reports_every_problem_at_once(tmp_path):
         "een.toml: name: Missing data for required field.",
         "twee.toml: domains: Not installed: nope (installed: werk).",
     ]
+
+
+def test_enabling_a_domain_that_failed_to_load_says_why(tmp_path):
+    write(tmp_path, "een", 'name = "Een"\nkind = "municipality"\ndomains = ["studie"]')
+    with pytest.raises(TenantFilesInvalid) as raised:
+        read_tenant_files(tmp_path, ["werk"], {"studie": "RuntimeError: broken"})
+    assert [str(error) for error in raised.value.errors] == [
+        "een.toml: domains: studie failed to load (RuntimeError: broken). Run 'aandacht domains' for details."
+    ]

@@ -128,8 +128,13 @@ class TenantFileSchema(Schema):
             raise ValidationError(errors)
 
 
-def read_tenant_files(directory: Path, installed_domains: Collection[str]) -> list[TenantDeclaration]:
-    """Read and validate every `*.toml` in `directory`; raise `TenantFilesInvalid` listing all problems."""
+def read_tenant_files(
+    directory: Path, installed_domains: Collection[str], failed_domains: Mapping[str, str] | None = None
+) -> list[TenantDeclaration]:
+    """Read and validate every `*.toml` in `directory`; raise `TenantFilesInvalid` listing all problems.
+
+    `failed_domains` (name -> reason) lets an error say why an enabled domain is not there.
+    """
     if not directory.is_dir():
         raise TenantFilesInvalid(
             [TenantFileError(directory, "(folder)", "The tenants folder does not exist.")]
@@ -138,7 +143,7 @@ def read_tenant_files(directory: Path, installed_domains: Collection[str]) -> li
     errors: list[TenantFileError] = []
     for path in sorted(directory.glob("*.toml")):
         try:
-            declarations.append(_read(path, installed_domains))
+            declarations.append(_read(path, installed_domains, failed_domains or {}))
         except TenantFilesInvalid as invalid:
             errors.extend(invalid.errors)
     errors.extend(_clashing_hosts(declarations))
@@ -147,7 +152,9 @@ def read_tenant_files(directory: Path, installed_domains: Collection[str]) -> li
     return declarations
 
 
-def _read(path: Path, installed_domains: Collection[str]) -> TenantDeclaration:
+def _read(
+    path: Path, installed_domains: Collection[str], failed_domains: Mapping[str, str]
+) -> TenantDeclaration:
     slug = path.stem
     if not SLUG.match(slug):
         raise _invalid(
@@ -163,6 +170,13 @@ def _read(path: Path, installed_domains: Collection[str]) -> TenantDeclaration:
         raise TenantFilesInvalid(
             [TenantFileError(path, key, problem) for key, problem in _flatten(error.messages)]
         ) from None
+    broken = [
+        f"{name} failed to load ({failed_domains[name]})"
+        for name in data["domains"]
+        if name in failed_domains
+    ]
+    if broken:
+        raise _invalid(path, "domains", "; ".join(broken) + ". Run 'aandacht domains' for details.")
     unknown = [name for name in data["domains"] if name not in installed_domains]
     if unknown:
         installed = ", ".join(sorted(installed_domains)) or "none"
