@@ -26,8 +26,13 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	$(PIP) install -c constraints.txt -e '.[test]'
 	touch $@
 
-install: $(VENV)/.installed translations
-install-test: $(VENV)/.installed-test translations
+# Front-end packages from the npm registry, exactly as locked; the app serves them itself.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+install: $(VENV)/.installed node_modules/.package-lock.json translations
+install-test: $(VENV)/.installed-test node_modules/.package-lock.json translations
 
 ## Message catalogues: compile (.mo, not committed), extract and update (.po, committed).
 translations: $(VENV)/.installed

@@ -13,18 +13,27 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from aandacht import cli, db, i18n, jobs, log
+from aandacht.accounts import limits, permissions, sessions
+from aandacht.accounts import models as _account_models  # noqa: F401 - registers the account tables
+from aandacht.accounts import views as account_views
+from aandacht.accounts.csrf import csrf
 from aandacht.config import ConfigError, Settings, load_settings
 from aandacht.plugins import discover_domains
 from aandacht.tenancy import models as _tenancy_models  # noqa: F401 - registers the tenant tables
 from aandacht.tenancy import resolution, scoping
-from aandacht.web import views
+from aandacht.web import assets, faces, views
 
 
 def create_app(config: Mapping[str, str] | None = None) -> Flask:
     """Build the application from environment-style settings (`os.environ` when none are given)."""
     settings = load_settings(os.environ if config is None else config)
     log.configure_logging(settings.log_level, settings.log_format)
-    app = Flask("aandacht", instance_path=str(settings.instance_path), root_path=str(Path(__file__).parent))
+    app = Flask(
+        "aandacht",
+        instance_path=str(settings.instance_path),
+        root_path=str(Path(__file__).parent),
+        static_folder=None,
+    )
     app.config.update(
         SECRET_KEY=settings.secret_key,
         SESSION_COOKIE_HTTPONLY=True,
@@ -40,13 +49,20 @@ def create_app(config: Mapping[str, str] | None = None) -> Flask:
     scoping.install()
     log.init_app(app)
     resolution.init_app(app, settings.base_domain)
+    sessions.init_app(app)
     registry = discover_domains()
+    registry.init_app(app)
+    permissions.init_app(app)
     i18n.init_app(app, registry)
     jobs.init_app(app, settings.redis_url)
+    limits.init_app(app, settings.redis_url)
+    csrf.init_app(app)
+    assets.init_app(app)
     app.register_blueprint(views.blueprint)
+    app.register_blueprint(account_views.blueprint)
+    faces.init_app(app)
     app.register_error_handler(HTTPException, views.render_error)
     cli.init_app(app)
-    registry.init_app(app)
     for name, problem in registry.failures.items():
         logging.getLogger("aandacht.plugins").error(
             "domain %s is not loaded: %s", name, problem, extra={"domain": name}

@@ -13,6 +13,7 @@ from __future__ import annotations
 import sys
 
 import click
+from alembic import command as alembic_command
 from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
@@ -63,11 +64,11 @@ def db_downgrade(revision: str) -> None:
 @db_group.command("revision")
 @click.option("--branch", required=True, help="aandacht for the core, or a domain's name.")
 @click.option("-m", "--message", required=True, help="What the revision does.")
-def db_revision(branch: str, message: str) -> None:
+@click.option("--rev-id", help="A readable revision id, e.g. studie_0002 (default: random).")
+def db_revision(branch: str, message: str, rev_id: str | None) -> None:
     """Write a new revision on BRANCH from the difference between models and database."""
-    from alembic import command
-
-    command.revision(migrate.alembic_config(current_app), message, autogenerate=True, head=f"{branch}@head")
+    config = migrate.alembic_config(current_app)
+    alembic_command.revision(config, message, autogenerate=True, head=f"{branch}@head", rev_id=rev_id)
 
 
 @click.group("tenants", cls=AppGroup)

@@ -51,6 +51,11 @@ class Settings:
     outbox_dir: Path
     log_level: str
     log_format: str
+    #: The installed npm packages (node_modules) that the app serves: NL Design System CSS, htmx, icons.
+    assets_dir: Path
+    #: Outgoing mail server (smtp://, smtp+starttls://, smtps://); unset: messages go to the outbox folder.
+    smtp_url: str | None
+    mail_from: str
 
     @property
     def jobs_inline(self) -> bool:
@@ -77,6 +82,9 @@ def load_settings(environ: Mapping[str, str], *, default_root: Path | None = Non
         outbox_dir=Path(environ.get("AANDACHT_OUTBOX_DIR") or instance_path / "outbox").resolve(),
         log_level=_choice(environ, "LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), "INFO", upper=True),
         log_format=_choice(environ, "LOG_FORMAT", ("json", "text"), "json"),
+        assets_dir=_assets_dir(environ, root),
+        smtp_url=_smtp_url(environ),
+        mail_from=environ.get("MAIL_FROM") or "Aandacht <noreply@localhost>",
     )
 
 
@@ -114,6 +122,27 @@ def _redis_url(environ: Mapping[str, str]) -> str | None:
     raw = environ.get("REDIS_URL") or None
     if raw and not re.match(r"^(redis|rediss|unix)://", raw):
         raise ConfigError("REDIS_URL", "must start with redis://, rediss:// or unix://.")
+    return raw
+
+
+def _assets_dir(environ: Mapping[str, str], root: Path) -> Path:
+    """node_modules of the checkout (or AANDACHT_ASSETS_DIR); it must hold the installed packages."""
+    checkout = Path(__file__).resolve().parents[2] / "node_modules"
+    raw = environ.get("AANDACHT_ASSETS_DIR")
+    path = Path(raw).resolve() if raw else checkout if checkout.is_dir() else root / "node_modules"
+    if not (path / "@utrecht" / "component-library-css").is_dir():
+        raise ConfigError(
+            "AANDACHT_ASSETS_DIR", f"no front-end packages in {path}; run 'make install' (npm ci) first."
+        )
+    return path
+
+
+def _smtp_url(environ: Mapping[str, str]) -> str | None:
+    raw = environ.get("SMTP_URL") or None
+    if raw and not re.match(r"^(smtp|smtp\+starttls|smtps)://[^/]+", raw):
+        raise ConfigError(
+            "SMTP_URL", "must look like smtp://host:25, smtp+starttls://user:pass@host:587 or smtps://…"
+        )
     return raw
 
 

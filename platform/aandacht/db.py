@@ -10,10 +10,21 @@ from __future__ import annotations
 import os
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from flask import Flask, current_app
 from flask.globals import app_ctx
-from sqlalchemy import JSON, Engine, ForeignKey, ForeignKeyConstraint, MetaData, create_engine, event
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Engine,
+    ForeignKey,
+    ForeignKeyConstraint,
+    MetaData,
+    TypeDecorator,
+    create_engine,
+    event,
+)
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, scoped_session
@@ -31,10 +42,26 @@ NAMING_CONVENTION = {
 JSONDocument = JSON().with_variant(postgresql.JSONB(), "postgresql")
 
 
+class UTCDateTime(TypeDecorator):
+    """A moment in time, always timezone-aware in Python (SQLite forgets the zone; this puts UTC back)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, _dialect) -> datetime | None:
+        """Store moments in UTC."""
+        return value.astimezone(UTC) if value is not None and value.tzinfo else value
+
+    def process_result_value(self, value: datetime | None, _dialect) -> datetime | None:
+        """Read naive values back as UTC."""
+        return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
+
+
 class Base(DeclarativeBase):
     """Base class of every table of the core and of the domains."""
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime}
 
 
 class TenantScoped:
@@ -50,6 +77,11 @@ class TenantScoped:
     tenant_id: Mapped[int] = mapped_column(
         ForeignKey("tenant.id", ondelete="CASCADE"), primary_key=True, sort_order=-100
     )
+
+
+def utcnow() -> datetime:
+    """The current moment, timezone-aware."""
+    return datetime.now(UTC)
 
 
 def new_id() -> uuid.UUID:

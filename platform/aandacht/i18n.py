@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, has_request_context, request
+from flask import Flask, g, has_app_context, has_request_context, request
 from flask_babel import Babel, get_locale
 
 from aandacht.plugins import DomainRegistry
@@ -21,9 +21,12 @@ DEFAULT_LOCALE = "nl"
 
 
 def select_locale() -> str:
-    """The locale for the running request (or job): browser preference within the tenant's locales."""
+    """The locale of the request or job: the person's own, else the browser's, else the tenant's."""
     tenant = current_tenant()
     supported = tenant.locales if tenant else SUPPORTED_LOCALES
+    principal = g.get("principal") if has_app_context() else None
+    if principal is not None and principal.locale in supported:
+        return principal.locale
     if has_request_context():
         preferred = request.accept_languages.best_match(supported)
         if preferred:

@@ -1,5 +1,7 @@
 """Which tenant a request is for: host, custom domain, path prefix; unknown and suspended get a 404."""
 
+import re
+
 import pytest
 from sqlalchemy import update
 
@@ -15,7 +17,7 @@ def hosted_app(app_settings, app):
 
 
 def heading(response):
-    return response.get_data(as_text=True).split("<h1>")[1].split("</h1>")[0]
+    return re.search(r"<h1[^>]*>(.*?)</h1>", response.get_data(as_text=True), re.S).group(1).strip()
 
 
 def test_path_prefix_selects_the_tenant(client, create_tenant):

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from aandacht.db import Base, JSONDocument
+from aandacht.db import Base, JSONDocument, utcnow
 
 KINDS = ("municipality", "care_organisation")
 STATUSES = ("active", "suspended")
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 class Tenant(Base):
@@ -43,8 +39,8 @@ class Tenant(Base):
     channels: Mapped[dict] = mapped_column(JSONDocument, default=dict)
     #: Retention periods in months, per kind of data.
     retention: Mapped[dict] = mapped_column(JSONDocument, default=dict)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now, onupdate=_now)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     hosts: Mapped[list[TenantHost]] = relationship(
         back_populates="tenant", cascade="all, delete-orphan", order_by="TenantHost.host"

@@ -44,6 +44,11 @@ def tenant_by_id(tenant_id: int) -> CurrentTenant:
     return snapshot(session.execute(select(Tenant).where(Tenant.id == tenant_id)).scalar_one())
 
 
+def all_tenants() -> list[CurrentTenant]:
+    """Every tenant, active and suspended, by name."""
+    return [snapshot(tenant) for tenant in session.execute(select(Tenant).order_by(Tenant.name)).scalars()]
+
+
 def active_tenants() -> list[CurrentTenant]:
     """Every active tenant, by name."""
     rows = session.execute(select(Tenant).where(Tenant.status == "active").order_by(Tenant.name)).scalars()

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, g, render_template, url_for
+from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
 
+from aandacht.accounts.permissions import Permission, declared_requirements, public
 from aandacht.db import session
 from aandacht.tenancy.resolution import TenantNotFound
 from aandacht.tenancy.service import active_tenants
@@ -17,23 +19,35 @@ blueprint = Blueprint(
 
 
 @blueprint.get("/")
-def index() -> str:
-    """A tenant's front page, or on the platform's own address the list of tenants."""
+@public
+def index() -> str | Response:
+    """A tenant's front page (logged in: one's own face), or on the platform's address the tenants."""
+    principal = g.principal
     if g.tenant is None:
+        if principal.kind == "platform":
+            return redirect(url_for("platform.tenants"))
         return render_template("web/platform_index.html", tenants=active_tenants())
+    if principal.kind == "person":
+        return redirect(url_for("participant.home"))
+    if principal.kind == "staff":
+        face = "portal.overview" if principal.can(Permission.PORTAL) else "workspace.caseload"
+        return redirect(url_for(face))
     registry = current_app.extensions["aandacht.domains"]
     return render_template("web/tenant_home.html", domains=registry.enabled_for(g.tenant))
 
 
 @blueprint.get("/healthz")
+@public
 def health() -> tuple[dict, int]:
     """For load balancers and operators: 200 when the database answers."""
     session.execute(text("SELECT 1"))
     return {"status": "ok"}, 200
 
 
-def render_error(error: HTTPException) -> tuple[str, int]:
-    """The error page, in the visitor's language, for any HTTP error."""
+def render_error(error: HTTPException) -> tuple[str, int] | Response:
+    """The error page, in the visitor's language, for any HTTP error (401: to the right login page)."""
+    if error.code == 401:
+        return redirect(url_for(_login_endpoint(), next=request.full_path.rstrip("?")))
     if isinstance(error, TenantNotFound):
         title = _("This organisation is not here")
         explanation = _(
@@ -43,6 +57,17 @@ def render_error(error: HTTPException) -> tuple[str, int]:
     elif error.code == 404:
         title = _("Page not found")
         explanation = _("This page does not exist. Check the address, or go back to the start.")
+    elif error.code == 403:
+        title = _("Not for you")
+        explanation = _("You may not open this page. Ask your coach or administrator if you need it.")
+    elif error.code == 429:
+        title = _("Too many tries")
+        explanation = _("Wait a minute, then try again.")
+    elif error.code == 400:
+        title = _("That did not work")
+        explanation = _(
+            "The page was open too long, or something was missing. Go back, reload the page and try again."
+        )
     else:
         title = _("Something went wrong")
         explanation = _("Please try again in a moment.")
@@ -51,3 +76,11 @@ def render_error(error: HTTPException) -> tuple[str, int]:
     home = "/" if isinstance(error, TenantNotFound) else url_for("web.index")
     page = render_template("web/error.html", title=title, explanation=explanation, status=status, home=home)
     return page, status
+
+
+def _login_endpoint() -> str:
+    """Residents log in on the resident page; staff and operators on the staff page."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    requirements = declared_requirements(view, request.method) if view else None
+    wants_resident = requirements is not None and Permission.SELF in requirements[0]
+    return "accounts.login" if wants_resident and g.get("tenant") else "accounts.staff_login"

@@ -5,6 +5,7 @@ from pathlib import Path
 from flask import Blueprint, render_template_string
 from sqlalchemy import func, select
 
+from aandacht.accounts.permissions import public
 from aandacht.db import session
 from aandacht.plugins import Domain, MenuItem, ProfileAttribute
 
@@ -13,6 +14,7 @@ pages = Blueprint("studie", __name__, url_prefix="/studie")
 
 
 @pages.get("/")
+@public
 def internships() -> str:
     """How many internships abroad this tenant has."""
     from aandacht_studie.models import Internship

@@ -1,0 +1,1 @@
+"""Accounts: residents, staff and the platform administrator; roles, login, sessions and API credentials."""

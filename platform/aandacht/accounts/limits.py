@@ -1,0 +1,26 @@
+"""Rate limits on login steps, per client address and tenant (Flask-Limiter; Redis when configured).
+
+Per-account lockout (accounts.service) stops guessing one account's password; these limits stop one
+address from trying many accounts.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, g
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+
+
+def _client_in_tenant() -> str:
+    tenant = g.get("tenant")
+    return f"{tenant.slug if tenant else '-'}:{get_remote_address()}"
+
+
+limiter = Limiter(key_func=_client_in_tenant)
+
+
+def init_app(app: Flask, redis_url: str | None) -> None:
+    """Count on Redis when it is configured (shared by all web processes), in memory when not."""
+    app.config["RATELIMIT_STORAGE_URI"] = redis_url or "memory://"
+    app.config["RATELIMIT_HEADERS_ENABLED"] = True
+    limiter.init_app(app)

@@ -1,0 +1,1 @@
+"""Outreach: messages to people over app, e-mail, SMS and web push."""
