@@ -54,15 +54,17 @@ run: install
 	@echo
 	@echo "Aandacht serves on http://$(HOST):$(PORT)/ - the demo tenants:"
 	@$(BIN)/aandacht tenants list | sed 's|/t/|http://$(HOST):$(PORT)/t/|'
-	@echo "Demo logins arrive with accounts (issue 3); every page above is open for now."
+	@$(BIN)/aandacht demo logins
 	@echo
 	$(BIN)/aandacht run --host $(HOST) --port $(PORT)
 
 worker: install
 	$(BIN)/aandacht worker
 
-# pytest exits 5 when it ran no test at all: that is a failure, never a pass.
+# pytest exits 5 when it ran no test at all: that is a failure, never a pass. The browser tests drive
+# Debian's Chromium (installed here when missing; Playwright never downloads a browser).
 test: install-test
+	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
 	$(BIN)/ruff check platform domains tests bench migrations
 	$(BIN)/python -m pytest -n auto -p no:cacheprovider $(PYTEST_ARGS); status=$$?; \
 	  if [ $$status -eq 5 ]; then echo "pytest ran no tests: failing"; exit 1; fi; exit $$status

@@ -10,7 +10,7 @@ config = context.config
 
 
 def run_migrations_offline() -> None:
-    """Write the SQL instead of running it (`aandacht db upgrade --sql`)."""
+    """Write the SQL instead of running it (Alembic's offline mode, for a DBA who applies it by hand)."""
     context.configure(url=config.attributes["url"], target_metadata=Base.metadata, literal_binds=True)
     with context.begin_transaction():
         context.run_migrations()

@@ -1,5 +1,6 @@
 """Every string of the core and the domains has its Dutch translation, and the catalogues are current."""
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,10 @@ CATALOGUES = [
     (ROOT / "platform/aandacht", "messages"),
     *[(ROOT / f"domains/{name}/aandacht_{name}", f"aandacht_{name}") for name in ("werk", "sw", "ouderen")],
 ]
+
+
+def placeholders(text: str) -> list[str]:
+    return sorted(re.findall(r"%\((\w+)\)s", text))
 
 
 @pytest.mark.parametrize(("package", "domain"), CATALOGUES, ids=[domain for _, domain in CATALOGUES])
@@ -41,7 +46,13 @@ def test_dutch_catalogue_is_complete_and_current(package, domain, tmp_path):
         catalogue = read_po(handle)
     translated = {message.id for message in catalogue if message.id and message.string and not message.fuzzy}
     assert wanted, "no strings found: is the extraction broken?"
-    assert sorted(wanted - translated) == [], "strings without a Dutch translation: run make update-messages"
+    missing = sorted(map(str, wanted - translated))
+    assert missing == [], "strings without a Dutch translation: run make update-messages"
+    stale = {message.id for message in catalogue if message.id} - wanted
+    assert sorted(map(str, stale)) == [], "strings no code uses any more: run make update-messages"
+    for message in catalogue:
+        if isinstance(message.id, str) and message.python_format:
+            assert placeholders(message.string) == placeholders(message.id), message.id
 
 
 def test_domain_catalogues_are_merged_with_the_core(app):

@@ -11,13 +11,15 @@ from flask import Flask
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from aandacht import cli, db, i18n, jobs, log
-from aandacht.accounts import limits, permissions, sessions
+from aandacht import api, cli, db, i18n, jobs, log
+from aandacht.accounts import limits, oidc, permissions, sessions
 from aandacht.accounts import models as _account_models  # noqa: F401 - registers the account tables
 from aandacht.accounts import views as account_views
 from aandacht.accounts.csrf import csrf
-from aandacht.config import ConfigError, Settings, load_settings
+from aandacht.config import ConfigError, ServiceUnavailable, Settings, load_settings
+from aandacht.outreach import views as outbox_views
 from aandacht.plugins import discover_domains
 from aandacht.tenancy import models as _tenancy_models  # noqa: F401 - registers the tenant tables
 from aandacht.tenancy import resolution, scoping
@@ -39,8 +41,13 @@ def create_app(config: Mapping[str, str] | None = None) -> Flask:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.environment == "production",
+        # Send the cookie only when the session changed: a slow answer must not overwrite a newer session.
+        SESSION_REFRESH_EACH_REQUEST=False,
     )
     app.extensions["aandacht.settings"] = settings
+    if settings.trusted_proxies:
+        n = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n)  # type: ignore[method-assign]
     settings.instance_path.mkdir(parents=True, exist_ok=True)
     settings.outbox_dir.mkdir(parents=True, exist_ok=True)
 
@@ -60,7 +67,10 @@ def create_app(config: Mapping[str, str] | None = None) -> Flask:
     assets.init_app(app)
     app.register_blueprint(views.blueprint)
     app.register_blueprint(account_views.blueprint)
+    app.register_blueprint(outbox_views.blueprint)
+    oidc.init_app(app)
     faces.init_app(app)
+    api.init_app(app)
     app.register_error_handler(HTTPException, views.render_error)
     cli.init_app(app)
     for name, problem in registry.failures.items():
@@ -81,7 +91,7 @@ def _check_database(app: Flask, settings: Settings) -> None:
                 text("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user")
             ).one()
     except OperationalError as error:
-        raise ConfigError("DATABASE_URL", f"the database does not answer ({error.orig}).") from None
+        raise ServiceUnavailable("DATABASE_URL", f"the database does not answer ({error.orig}).") from None
     if row.rolsuper or row.rolbypassrls:
         raise ConfigError(
             "DATABASE_URL",

@@ -16,13 +16,17 @@ import click
 from alembic import command as alembic_command
 from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 from aandacht import jobs, migrate
+from aandacht.accounts import demo
+from aandacht.accounts import service as accounts
+from aandacht.accounts.models import STAFF_ROLES
 from aandacht.config import ConfigError
 from aandacht.db import session
 from aandacht.tenancy.context import tenant_context
 from aandacht.tenancy.files import TenantFilesInvalid, read_tenant_files
-from aandacht.tenancy.service import active_tenants, sync_tenants
+from aandacht.tenancy.service import active_tenants, find_tenant, sync_tenants
 
 
 def _make_app() -> Flask:
@@ -38,6 +42,10 @@ def _make_app() -> Flask:
 @click.group(cls=FlaskGroup, create_app=_make_app, add_version_option=False, load_dotenv=False)
 def main() -> None:
     """Aandacht: personal digital attention. Settings come from environment variables."""
+
+
+# Settings come from the environment only: Flask's --env-file and --app options do not apply here.
+main.params = [param for param in main.params if param.name not in ("env_file", "app")]
 
 
 @click.group("db", cls=AppGroup)
@@ -88,12 +96,12 @@ def tenants_sync(dry_run: bool, directory: str | None) -> None:
     folder = Path(directory) if directory else settings.tenants_dir
     try:
         declarations = read_tenant_files(folder, registry.domains.keys(), registry.failures)
+        changes = sync_tenants(declarations, dry_run=dry_run)
     except TenantFilesInvalid as invalid:
         click.echo(f"Nothing changed: {len(invalid.errors)} problem(s) in the tenant files.", err=True)
         for error in invalid.errors:
             click.echo(f"  {error}", err=True)
         sys.exit(1)
-    changes = sync_tenants(declarations, dry_run=dry_run)
     for change in changes:
         click.echo(f"{change.slug}: {change.action}")
         for name, (old, new) in change.fields.items():
@@ -120,6 +128,8 @@ def domains_command() -> None:
         click.echo(f"{domain.name:<12} loaded   {domain.title}")
     for name, problem in registry.failures.items():
         click.echo(f"{name:<12} FAILED   {problem}")
+    if registry.failures:
+        sys.exit(1)
 
 
 @click.group("demo", cls=AppGroup)
@@ -134,10 +144,35 @@ def demo_load() -> None:
     for tenant in active_tenants():
         domains = registry.enabled_for(tenant)
         with tenant_context(tenant):
+            demo.load_demo_accounts(tenant)
             for domain in domains:
                 domain.load_demo_data(tenant)
             session.commit()
-        click.echo(f"{tenant.slug}: demo data of {', '.join(d.name for d in domains) or 'no domain'} loaded")
+        names = ", ".join(domain.name for domain in domains) or "no domain"
+        click.echo(f"{tenant.slug}: demo accounts and demo data of {names}")
+
+
+@demo_group.command("logins")
+def demo_logins() -> None:
+    """Print the demo logins of every tenant (password and authenticator code included)."""
+    for tenant in active_tenants():
+        addresses = demo.demo_addresses(tenant)
+        click.echo(f"{tenant.name} (/t/{tenant.slug}/)")
+        for role, address in addresses.items():
+            click.echo(f"    {role:<13} {address}")
+    click.echo(f"Password of every demo account: {demo.DEMO_PASSWORD}")
+    click.echo(
+        f"Staff are asked for an authenticator code: run 'aandacht demo code' (now: {demo.demo_code()})."
+    )
+
+
+@demo_group.command("code")
+def demo_code() -> None:
+    """Print the current authenticator code of the demo staff accounts (not in production)."""
+    if current_app.extensions["aandacht.settings"].environment == "production":
+        click.echo("Error: demo codes are not available in production.", err=True)
+        sys.exit(2)
+    click.echo(demo.demo_code())
 
 
 @click.command("worker")
@@ -153,12 +188,55 @@ def worker_command(queues: tuple[str, ...], burst: bool) -> None:
             "Error: REDIS_URL is not set; without it jobs run inline and no worker is needed.", err=True
         )
         sys.exit(2)
-    jobs.run_worker(current_app._get_current_object(), queues or jobs.QUEUES, burst=burst)  # type: ignore[attr-defined]
+    try:
+        jobs.run_worker(current_app._get_current_object(), queues or jobs.QUEUES, burst=burst)
+    except RedisConnectionError as error:
+        click.echo(f"Error: Redis at REDIS_URL does not answer: {error}", err=True)
+        sys.exit(2)  # type: ignore[attr-defined]
+
+
+@click.group("accounts", cls=AppGroup)
+def accounts_group() -> None:
+    """Staff accounts and platform administrators."""
+
+
+@accounts_group.command("create-staff")
+@click.option("--tenant", "slug", required=True, help="The tenant's slug.")
+@click.option("--email", required=True)
+@click.option("--name", required=True, help="Full name, as colleagues see it.")
+@click.option("--role", type=click.Choice(STAFF_ROLES), required=True)
+@click.option("--local", is_flag=True, help="A local account: password (asked) and authenticator app.")
+def create_staff_command(slug: str, email: str, name: str, role: str, local: bool) -> None:
+    """Add a staff member to a tenant (without --local they log in through the tenant's identity provider)."""
+    tenant = find_tenant(slug=slug)
+    if tenant is None:
+        click.echo(f"Error: there is no tenant {slug!r}.", err=True)
+        sys.exit(2)
+    password = click.prompt("Password", hide_input=True, confirmation_prompt=True) if local else None
+    with tenant_context(tenant):
+        if accounts.staff_by_email(email):
+            click.echo(f"Error: {email} already has an account at {slug}.", err=True)
+            sys.exit(1)
+        accounts.create_staff(display_name=name, email=email, role=role, password=password)
+    click.echo(f"{email} is now {role} at {tenant.name}.")
+
+
+@accounts_group.command("create-platform-admin")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+def create_platform_admin_command(email: str, name: str) -> None:
+    """Add a platform administrator (asks the password; the authenticator app is set up at first login)."""
+    if accounts.platform_admin_by_email(email):
+        click.echo(f"Error: {email} is already a platform administrator.", err=True)
+        sys.exit(1)
+    password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    accounts.create_platform_admin(display_name=name, email=email, password=password)
+    click.echo(f"{email} is now a platform administrator; log in at /staff/login on the platform's address.")
 
 
 def init_app(app: Flask) -> None:
     """Add the platform's commands to `app` (so `aandacht` and test runners both have them)."""
-    for command in (db_group, tenants_group, demo_group, domains_command, worker_command):
+    for command in (db_group, tenants_group, demo_group, accounts_group, domains_command, worker_command):
         app.cli.add_command(command)
 
 

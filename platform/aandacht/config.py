@@ -6,7 +6,6 @@ it is given, so tests and tools can pass their own mapping.
 
 from __future__ import annotations
 
-import logging
 import re
 import secrets
 from collections.abc import Mapping
@@ -27,9 +26,23 @@ class ConfigError(Exception):
     """A setting is missing or malformed; the message names the variable and what is wrong."""
 
     def __init__(self, variable: str, problem: str) -> None:
-        super().__init__(f"Setting {variable} is invalid: {problem}")
+        super().__init__(self.describe(variable, problem))
         self.variable = variable
         self.problem = problem
+
+    @staticmethod
+    def describe(variable: str, problem: str) -> str:
+        """The message shown to the operator."""
+        return f"Setting {variable} is invalid: {problem}"
+
+
+class ServiceUnavailable(ConfigError):
+    """A configured service does not answer; the setting itself may well be right."""
+
+    @staticmethod
+    def describe(variable: str, problem: str) -> str:
+        """The message shown to the operator."""
+        return f"The service of {variable} is unavailable: {problem}"
 
 
 @dataclass(frozen=True)
@@ -53,6 +66,8 @@ class Settings:
     log_format: str
     #: The installed npm packages (node_modules) that the app serves: NL Design System CSS, htmx, icons.
     assets_dir: Path
+    #: How many reverse proxies (load balancer, TLS terminator) sit in front; their X-Forwarded-* are trusted.
+    trusted_proxies: int
     #: Outgoing mail server (smtp://, smtp+starttls://, smtps://); unset: messages go to the outbox folder.
     smtp_url: str | None
     mail_from: str
@@ -83,6 +98,7 @@ def load_settings(environ: Mapping[str, str], *, default_root: Path | None = Non
         log_level=_choice(environ, "LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), "INFO", upper=True),
         log_format=_choice(environ, "LOG_FORMAT", ("json", "text"), "json"),
         assets_dir=_assets_dir(environ, root),
+        trusted_proxies=_count(environ, "AANDACHT_TRUSTED_PROXIES"),
         smtp_url=_smtp_url(environ),
         mail_from=environ.get("MAIL_FROM") or "Aandacht <noreply@localhost>",
     )
@@ -106,6 +122,8 @@ def _database_url(environ: Mapping[str, str], name: str, default: str) -> URL:
         raise ConfigError(
             name, "not a database URL (expected e.g. postgresql+psycopg://user@host/db)."
         ) from None
+    if url.drivername in ("postgres", "postgres+psycopg"):
+        url = url.set(drivername="postgresql+psycopg")  # the spelling of many hosting providers
     if url.get_backend_name() not in SUPPORTED_DATABASES:
         raise ConfigError(
             name, f"database {url.get_backend_name()!r} is not supported; use PostgreSQL or SQLite."
@@ -123,6 +141,13 @@ def _redis_url(environ: Mapping[str, str]) -> str | None:
     if raw and not re.match(r"^(redis|rediss|unix)://", raw):
         raise ConfigError("REDIS_URL", "must start with redis://, rediss:// or unix://.")
     return raw
+
+
+def _count(environ: Mapping[str, str], name: str) -> int:
+    raw = environ.get(name) or "0"
+    if not raw.isdigit() or int(raw) > 5:
+        raise ConfigError(name, f"{raw!r} is not a number from 0 to 5.")
+    return int(raw)
 
 
 def _assets_dir(environ: Mapping[str, str], root: Path) -> Path:
@@ -167,5 +192,4 @@ def _secret_key(environ: Mapping[str, str], environment: str, instance_path: Pat
         instance_path.mkdir(parents=True, exist_ok=True)
         key_file.write_text(secrets.token_urlsafe(48))
         key_file.chmod(0o600)
-        logging.getLogger(__name__).info("generated a development secret key", extra={"path": str(key_file)})
     return key_file.read_text().strip()

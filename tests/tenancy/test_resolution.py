@@ -94,3 +94,13 @@ def test_an_unknown_page_of_a_known_tenant_is_a_plain_404(client, create_tenant)
     response = client.get(f"/t/{tenant.slug}/nothing-here", headers={"Accept-Language": "en"})
     assert response.status_code == 404
     assert heading(response) == "Page not found"
+
+
+def test_a_tenants_own_host_never_serves_another_tenant_by_prefix(app, client, create_tenant):
+    own, other = create_tenant(), create_tenant()
+    host = f"{own.slug}.example.nl"
+    with app.app_context():
+        session.add(TenantHost(host=host, tenant_id=own.id))
+        session.commit()
+    assert client.get(f"/t/{own.slug}/", headers={"Host": host}).status_code == 200
+    assert client.get(f"/t/{other.slug}/", headers={"Host": host}).status_code == 404

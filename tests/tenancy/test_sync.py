@@ -150,8 +150,8 @@ def test_a_tenant_without_a_file_is_reported_and_kept(app, runner, folder, creat
         ),
         (
             'name = "Proef"\nkind = "municipality"\n[channels.fax]\nnumber = "1"',
-            "channels.fax.key",
-            "Must be one of",
+            "channels.fax",
+            "Must be one of: email, sms, push.",
         ),
         (
             'name = "Proef"\nkind = "municipality"\n[retention]\nmessage_months = 0',
@@ -229,3 +229,40 @@ def test_enabling_a_domain_that_failed_to_load_says_why(tmp_path):
     assert [str(error) for error in raised.value.errors] == [
         "een.toml: domains: studie failed to load (RuntimeError: broken). Run 'aandacht domains' for details."
     ]
+
+
+def test_a_host_moves_between_tenants_in_one_sync(app, runner, folder):
+    first = write(folder, new_slug(), VALID.replace("{slug}.example.nl", "moving.example.nl"))
+    second = write(folder, new_slug(), VALID.replace('hosts = ["{slug}.example.nl"]', "hosts = []"))
+    assert sync(runner, folder).exit_code == 0
+    write(folder, first, VALID.replace('hosts = ["{slug}.example.nl"]', "hosts = []"))
+    write(folder, second, VALID.replace("{slug}.example.nl", "moving.example.nl"))
+    result = sync(runner, folder)
+    assert result.exit_code == 0, result.output
+    assert "hosts: ['moving.example.nl'] -> []" in result.output
+    assert "hosts: [] -> ['moving.example.nl']" in result.output
+    assert (stored(app, first)["hosts"], stored(app, second)["hosts"]) == ([], ["moving.example.nl"])
+
+
+def test_a_file_may_not_take_the_host_of_a_tenant_without_a_file(app, runner, folder, create_tenant):
+    from aandacht.tenancy.models import TenantHost
+
+    holder = create_tenant()
+    with app.app_context():
+        session.add(TenantHost(host="taken.example.nl", tenant_id=holder.id))
+        session.commit()
+    claimant = write(folder, new_slug(), VALID.replace("{slug}.example.nl", "taken.example.nl"))
+    result = sync(runner, folder)
+    assert result.exit_code == 1
+    assert (
+        f"{claimant}.toml: hosts: taken.example.nl belongs to {holder.slug}, which has no tenant file."
+        in result.output
+    )
+    assert stored(app, claimant) is None
+
+
+def test_secrets_are_reported_together_with_other_problems(tmp_path):
+    write(tmp_path, "een", 'name = "Een"\nkind = "bakery"\n[channels.email]\nsmtp_password = "hunter2"')
+    with pytest.raises(TenantFilesInvalid) as raised:
+        read_tenant_files(tmp_path, ["werk"])
+    assert sorted(error.key for error in raised.value.errors) == ["channels.email.smtp_password", "kind"]

@@ -110,9 +110,10 @@ def is_public_endpoint(endpoint: str) -> bool:
 def check_request_permissions() -> None:
     """Refuse the request unless its principal has what the view declares (404 for a missing login)."""
     endpoint = request.endpoint
-    if endpoint is None or is_public_endpoint(endpoint):
-        return
-    requirements = declared_requirements(current_app.view_functions[endpoint], request.method)
+    if endpoint is None or is_public_endpoint(endpoint) or request.method == "OPTIONS":
+        return  # OPTIONS only lists the allowed methods
+    method = "GET" if request.method == "HEAD" else request.method
+    requirements = declared_requirements(current_app.view_functions[endpoint], method)
     if requirements is None:
         current_app.logger.error("route declares no permission", extra={"endpoint": endpoint})
         abort(403)

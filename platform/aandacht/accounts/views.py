@@ -40,8 +40,10 @@ def refusal_message(refused: service.LoginRefused) -> str:
 
 
 def _safe_next() -> str | None:
+    """A `next` address only when it stays inside this tenant on this host."""
     target = request.values.get("next", "")
-    return target if target.startswith("/") and not target.startswith("//") else None
+    inside = target.startswith(request.script_root + "/") and not target.startswith("//")
+    return target if inside else None
 
 
 def _landing(kind: str, account) -> str:

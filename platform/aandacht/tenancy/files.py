@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+import urllib.parse
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,7 +35,8 @@ class TenantFileError:
     problem: str
 
     def __str__(self) -> str:
-        return f"{self.file.name}: {self.key}: {self.problem}"
+        where = self.file.name if self.file.suffix == ".toml" else str(self.file)
+        return f"{where}: {self.key}: {self.problem}"
 
 
 class TenantFilesInvalid(Exception):
@@ -59,6 +61,7 @@ class TenantDeclaration:
     branding: dict[str, Any]
     channels: dict[str, dict[str, Any]]
     retention: dict[str, int]
+    identity_provider: dict[str, str]
     source: Path
 
 
@@ -84,6 +87,55 @@ class RetentionSchema(Schema):
     access_log_months = fields.Integer(**_months)
 
 
+#: Hosts where an identity provider may be reached over plain http (a provider on one's own machine).
+_LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+_DISCOVERY_PATH = "/.well-known/openid-configuration"
+DEFAULT_OIDC_SCOPES = "openid email profile"
+
+
+def _discovery_url(value: str) -> None:
+    """An issuer's discovery document: https, or http on this machine only."""
+    parts = urllib.parse.urlsplit(value)
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        raise ValidationError(
+            f"Not an address; write the issuer's discovery address, e.g. https://login.example.nl{_DISCOVERY_PATH}."
+        )
+    if parts.scheme == "http" and parts.hostname not in _LOOPBACK_HOSTS:
+        raise ValidationError("Must start with https:// (http only for 127.0.0.1 or localhost).")
+    if not parts.path.endswith(_DISCOVERY_PATH):
+        raise ValidationError(
+            f"Must end in {_DISCOVERY_PATH} (the discovery document, not the issuer itself)."
+        )
+
+
+def _openid_scopes(value: str) -> None:
+    if "openid" not in value.split():
+        raise ValidationError(f'Must contain openid, e.g. "{DEFAULT_OIDC_SCOPES}".')
+
+
+def _secret_in_file(_value: Any) -> None:
+    raise ValidationError(
+        "Secrets never go in a tenant file; name an environment variable in client_secret_env."
+    )
+
+
+class IdentityProviderSchema(Schema):
+    """The OpenID Connect provider that the tenant's staff log in with."""
+
+    name = fields.String(required=True, validate=validate.Length(min=2, max=100))
+    metadata_url = fields.String(required=True, validate=_discovery_url)
+    client_id = fields.String(required=True, validate=validate.Length(min=1, max=255))
+    client_secret_env = fields.String(
+        required=True,
+        validate=validate.Regexp(
+            _ENV_NAME, error="Must be the name of an environment variable, e.g. ENSCHEDE_OIDC_SECRET."
+        ),
+    )
+    scopes = fields.String(load_default=DEFAULT_OIDC_SCOPES, validate=_openid_scopes)
+    #: Named only to refuse it with a helpful message: the secret belongs in the environment.
+    client_secret = fields.Raw(load_only=True, validate=_secret_in_file)
+
+
 class TenantFileSchema(Schema):
     """The keys of a tenant file."""
 
@@ -107,8 +159,9 @@ class TenantFileSchema(Schema):
         load_default=dict,
     )
     retention = fields.Nested(RetentionSchema, load_default=dict)
+    identity_provider = fields.Nested(IdentityProviderSchema, load_default=dict)
 
-    @validates_schema
+    @validates_schema(skip_on_field_errors=False)
     def secrets_by_name_only(self, data: dict[str, Any], **_kwargs: Any) -> None:
         """Refuse secrets written into the file: they belong in environment variables, named by `*_env`."""
         errors: dict[str, list[str]] = {}
@@ -158,7 +211,9 @@ def _read(
     slug = path.stem
     if not SLUG.match(slug):
         raise _invalid(
-            path, "(file name)", "Name the file <slug>.toml: 2-40 lower-case letters, digits, dashes."
+            path,
+            "(file name)",
+            "Name the file <slug>.toml: a lower-case letter, then 1-39 lower-case letters, digits or dashes.",
         )
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -205,8 +260,8 @@ def _flatten(messages: Mapping[str, Any] | list, prefix: str = "") -> Iterator[t
         yield prefix or "(file)", " ".join(str(message) for message in messages)
         return
     for key, value in messages.items():
-        if key == "value" and isinstance(value, Mapping) and prefix:
-            yield from _flatten(value, prefix)  # marshmallow nests Dict value errors under "value"
+        if key in ("key", "value") and prefix:
+            yield from _flatten(value, prefix)  # marshmallow nests a Dict's key and value errors so
             continue
         name = f"{prefix}.{key}" if prefix else str(key)
         if key == "_schema":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from aandacht.db import Base, JSONDocument, utcnow
@@ -39,6 +39,9 @@ class Tenant(Base):
     channels: Mapped[dict] = mapped_column(JSONDocument, default=dict)
     #: Retention periods in months, per kind of data.
     retention: Mapped[dict] = mapped_column(JSONDocument, default=dict)
+    #: The OpenID Connect provider its staff log in with: name, metadata_url, client_id,
+    #: client_secret_env (the secret itself only in that environment variable), scopes; {}: none.
+    identity_provider: Mapped[dict] = mapped_column(JSONDocument, default=dict, server_default=text("'{}'"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

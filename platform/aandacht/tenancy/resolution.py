@@ -40,20 +40,22 @@ class PathPrefixMiddleware:
 
 
 def _requested_tenant(base_domain: str | None) -> CurrentTenant | None:
-    """The tenant the request names; None for a platform request; raises TenantNotFound."""
-    slug = request.environ.get(ENVIRON_SLUG)
-    if slug:
-        return _active(find_tenant(slug=slug))
+    """The tenant the request names; None for a platform request; raises TenantNotFound.
+
+    A host that belongs to a tenant serves only that tenant: a path prefix naming another is not found.
+    """
     host = request.host.split(":")[0].lower().rstrip(".")
-    tenant = find_tenant(host=host)
-    if tenant is not None:
-        return _active(tenant)
-    if base_domain and host.endswith(f".{base_domain}"):
+    slug = request.environ.get(ENVIRON_SLUG)
+    host_tenant = find_tenant(host=host)
+    if host_tenant is None and base_domain and host.endswith(f".{base_domain}"):
         subdomain = host.removesuffix(f".{base_domain}")
-        if subdomain == "www":
-            return None
-        return _active(find_tenant(slug=subdomain) if "." not in subdomain else None)
-    return None
+        if subdomain != "www":
+            host_tenant = _active(find_tenant(slug=subdomain) if "." not in subdomain else None)
+    if host_tenant is not None:
+        if slug and slug != host_tenant.slug:
+            raise TenantNotFound()
+        return _active(host_tenant)
+    return _active(find_tenant(slug=slug)) if slug else None
 
 
 def _active(tenant: CurrentTenant | None) -> CurrentTenant:

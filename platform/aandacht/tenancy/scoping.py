@@ -5,15 +5,16 @@
   relationship loads). With no tenant in context such a statement raises `TenantContextMissing`.
 - Every new tenant-owned object is stamped with the current tenant at flush; one that names another
   tenant, or a change of an object's tenant, raises `CrossTenantWrite`.
-- On PostgreSQL each transaction sets `aandacht.tenant` (transaction-local, so a pooled connection never
-  carries it over); the row level security policies of `aandacht.tenancy.rls` check it again underneath.
+- On PostgreSQL each transaction sets `aandacht.tenant` with SET LOCAL (transaction-local, so a pooled
+  connection never carries it over); the row level security policies of `aandacht.tenancy.rls` check
+  it again underneath. The value is an integer the code formats itself, never input.
 """
 
 from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from sqlalchemy import event, inspect, text
+from sqlalchemy import event, inspect
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 from sqlalchemy.sql.util import find_tables
 
@@ -111,11 +112,12 @@ def _stamp_new_rows(flushing: Session, _context, _instances) -> None:
 
 
 def _set_rls_tenant(begun: Session, _transaction, connection) -> None:
+    """SET LOCAL the tenant for this transaction (a statement Citus also passes on to its workers)."""
     if connection.dialect.name != "postgresql":
         return
     tenant = current_tenant()
-    value = str(tenant.id) if tenant else ""
-    connection.execute(text("SELECT set_config(:name, :value, true)"), {"name": _RLS_SETTING, "value": value})
+    value = str(int(tenant.id)) if tenant else ""
+    connection.exec_driver_sql(f"SET LOCAL {_RLS_SETTING} = '{value}'")
     begun.info[_RLS_KEY] = value
 
 

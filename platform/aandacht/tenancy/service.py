@@ -9,10 +9,20 @@ from sqlalchemy import select
 
 from aandacht.db import session
 from aandacht.tenancy.context import CurrentTenant
-from aandacht.tenancy.files import TenantDeclaration
+from aandacht.tenancy.files import TenantDeclaration, TenantFileError, TenantFilesInvalid
 from aandacht.tenancy.models import Tenant, TenantHost
 
-_SYNCED_FIELDS = ("name", "kind", "status", "domains", "locales", "branding", "channels", "retention")
+_SYNCED_FIELDS = (
+    "name",
+    "kind",
+    "status",
+    "domains",
+    "locales",
+    "branding",
+    "channels",
+    "retention",
+    "identity_provider",
+)
 
 
 def snapshot(tenant: Tenant) -> CurrentTenant:
@@ -26,6 +36,7 @@ def snapshot(tenant: Tenant) -> CurrentTenant:
         domains=tuple(tenant.domains),
         locales=tuple(tenant.locales),
         branding=dict(tenant.branding),
+        identity_provider=dict(tenant.identity_provider or {}),
     )
 
 
@@ -69,7 +80,9 @@ class TenantChange:
 def sync_tenants(declarations: list[TenantDeclaration], *, dry_run: bool = False) -> list[TenantChange]:
     """Create or update the declared tenants in one transaction; with `dry_run`, only report."""
     existing = {tenant.slug: tenant for tenant in session.execute(select(Tenant)).scalars()}
-    changes = [_apply(declaration, existing.get(declaration.slug)) for declaration in declarations]
+    _refuse_hosts_of_undeclared_tenants(declarations, existing)
+    old_hosts = _release_undeclared_hosts(declarations, existing)
+    changes = [_apply(declaration, existing.get(declaration.slug), old_hosts) for declaration in declarations]
     declared = {declaration.slug for declaration in declarations}
     changes += [TenantChange(slug, "not declared") for slug in sorted(existing) if slug not in declared]
     if dry_run:
@@ -79,7 +92,43 @@ def sync_tenants(declarations: list[TenantDeclaration], *, dry_run: bool = False
     return changes
 
 
-def _apply(declaration: TenantDeclaration, tenant: Tenant | None) -> TenantChange:
+def _refuse_hosts_of_undeclared_tenants(
+    declarations: list[TenantDeclaration], existing: dict[str, Tenant]
+) -> None:
+    """A file may not claim a host of a tenant that has no file (sync leaves such tenants alone)."""
+    declared = {declaration.slug for declaration in declarations}
+    holder = {
+        host.host: slug for slug, tenant in existing.items() if slug not in declared for host in tenant.hosts
+    }
+    errors = [
+        TenantFileError(
+            declaration.source, "hosts", f"{host} belongs to {holder[host]}, which has no tenant file."
+        )
+        for declaration in declarations
+        for host in declaration.hosts
+        if host in holder
+    ]
+    if errors:
+        raise TenantFilesInvalid(errors)
+
+
+def _release_undeclared_hosts(
+    declarations: list[TenantDeclaration], existing: dict[str, Tenant]
+) -> dict[str, list]:
+    """Drop the hosts each tenant no longer declares first, so a host can move between tenants in one sync.
+
+    Returns every tenant's hosts as they were, for the report.
+    """
+    before = {slug: [host.host for host in tenant.hosts] for slug, tenant in existing.items()}
+    for declaration in declarations:
+        tenant = existing.get(declaration.slug)
+        if tenant is not None:
+            tenant.hosts = [host for host in tenant.hosts if host.host in declaration.hosts]
+    session.flush()
+    return before
+
+
+def _apply(declaration: TenantDeclaration, tenant: Tenant | None, old_hosts: dict[str, list]) -> TenantChange:
     if tenant is None:
         tenant = Tenant(slug=declaration.slug)
         session.add(tenant)
@@ -92,11 +141,11 @@ def _apply(declaration: TenantDeclaration, tenant: Tenant | None) -> TenantChang
         if old != new:
             differences[name] = (old, new)
             setattr(tenant, name, new)
-    old_hosts, new_hosts = [host.host for host in tenant.hosts], sorted(declaration.hosts)
-    if old_hosts != new_hosts:
-        differences["hosts"] = (old_hosts, new_hosts)
-        kept = [host for host in tenant.hosts if host.host in new_hosts]
-        tenant.hosts = kept + [TenantHost(host=host) for host in new_hosts if host not in old_hosts]
+    had, new_hosts = old_hosts.get(declaration.slug, []), sorted(declaration.hosts)
+    if had != new_hosts:
+        differences["hosts"] = (had, new_hosts)
+        kept = {host.host for host in tenant.hosts}
+        tenant.hosts = [*tenant.hosts, *(TenantHost(host=host) for host in new_hosts if host not in kept)]
     if action == "updated" and not differences:
         action = "unchanged"
     return TenantChange(declaration.slug, action, {} if action == "created" else differences)

@@ -28,9 +28,10 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import OperationalError
 
 from aandacht import migrate
+from aandacht.accounts import service
 from aandacht.app import create_app
 from aandacht.db import session
-from aandacht.tenancy.context import CurrentTenant
+from aandacht.tenancy.context import CurrentTenant, tenant_context
 from aandacht.tenancy.models import Tenant
 from aandacht.tenancy.service import snapshot
 
@@ -179,3 +180,32 @@ def redis_url(request: pytest.FixtureRequest) -> str:
     except RedisConnectionError as error:
         pytest.fail(f"REDIS_URL is set but Redis does not answer: {error}", pytrace=False)
     return url
+
+
+@pytest.fixture
+def create_person(app: Flask) -> Callable[..., uuid.UUID]:
+    """Add a resident to a tenant: `create_person(tenant, email="a@b.nl", password="...")`; returns the id."""
+
+    def make(tenant: CurrentTenant, **values) -> uuid.UUID:
+        values.setdefault("display_name", f"Persoon {uuid.uuid4().hex[:6]}")
+        with app.app_context(), tenant_context(tenant):
+            return service.create_person(**values).id
+
+    return make
+
+
+@pytest.fixture
+def create_staff(app: Flask) -> Callable[..., uuid.UUID]:
+    """Add a staff member: `create_staff(tenant, role="coach", email=..., password=..., caseload=[ids])`."""
+
+    def make(tenant: CurrentTenant, *, caseload: list[uuid.UUID] = (), **values) -> uuid.UUID:
+        values.setdefault("display_name", f"Coach {uuid.uuid4().hex[:6]}")
+        values.setdefault("email", f"{uuid.uuid4().hex[:8]}@staff.example.nl")
+        values.setdefault("role", "coach")
+        with app.app_context(), tenant_context(tenant):
+            staff = service.create_staff(**values)
+            if caseload:
+                service.assign_to_caseload(staff_id=staff.id, person_ids=list(caseload))
+            return staff.id
+
+    return make

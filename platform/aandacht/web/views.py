@@ -1,6 +1,15 @@
-"""Pages that every installation has: the platform's front page, the tenant's front page, health."""
+"""Pages that every installation has: the platform's front page, the tenant's front page, health.
+
+Also what every page's layout needs: the tenant's theme (`theme.css`, see `aandacht.web.branding`),
+the visitor's text size, and versioned addresses of Aandacht's own static files.
+"""
 
 from __future__ import annotations
+
+import hashlib
+from functools import cache
+from pathlib import Path
+from typing import Any
 
 from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -12,8 +21,19 @@ from aandacht.accounts.permissions import Permission, declared_requirements, pub
 from aandacht.db import session
 from aandacht.tenancy.resolution import TenantNotFound
 from aandacht.tenancy.service import active_tenants
+from aandacht.web import preferences
+from aandacht.web.branding import Theme, theme_for
 
-blueprint = Blueprint(
+
+class _PagesBlueprint(Blueprint):
+    """The blueprint of these pages; its static files may be kept long when asked for by version."""
+
+    def get_send_file_max_age(self, filename: str | None) -> int | None:
+        """A year for a versioned address (`asset_url`), else revalidate each time."""
+        return 31536000 if request.args.get("v") else None
+
+
+blueprint = _PagesBlueprint(
     "web", __name__, template_folder="templates", static_folder="static", static_url_path="/static/aandacht"
 )
 
@@ -36,6 +56,40 @@ def index() -> str | Response:
     return render_template("web/tenant_home.html", domains=registry.enabled_for(g.tenant))
 
 
+@blueprint.get("/theme.css")
+@public
+def theme() -> Response:
+    """The tenant's branding as design tokens (the platform's own look on the platform's address)."""
+    current = _current_theme()
+    response = Response(current.stylesheet(), mimetype="text/css")
+    response.set_etag(current.version)
+    response.cache_control.public = True
+    # Pages ask for ?v=<version>: a new branding is a new address, so a versioned one may be kept long.
+    response.cache_control.max_age = 31536000 if request.args.get("v") == current.version else 300
+    return response.make_conditional(request)
+
+
+def _current_theme() -> Theme:
+    return theme_for(g.tenant.branding) if g.get("tenant") is not None else Theme()
+
+
+@cache
+def _file_version(path: Path, modified: float) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+
+
+def asset_url(filename: str) -> str:
+    """The address of one of Aandacht's own static files, with a version that changes with its content."""
+    path = Path(blueprint.static_folder or "") / filename
+    return url_for("web.static", filename=filename, v=_file_version(path, path.stat().st_mtime))
+
+
+@blueprint.app_context_processor
+def layout_values() -> dict[str, Any]:
+    """What the layout of every page uses: the theme, the text size and versioned static files."""
+    return {"theme": _current_theme(), "text_size": preferences.text_size(), "asset_url": asset_url}
+
+
 @blueprint.get("/healthz")
 @public
 def health() -> tuple[dict, int]:
@@ -47,7 +101,7 @@ def health() -> tuple[dict, int]:
 def render_error(error: HTTPException) -> tuple[str, int] | Response:
     """The error page, in the visitor's language, for any HTTP error (401: to the right login page)."""
     if error.code == 401:
-        return redirect(url_for(_login_endpoint(), next=request.full_path.rstrip("?")))
+        return redirect(url_for(_login_endpoint(), next=request.script_root + request.full_path.rstrip("?")))
     if isinstance(error, TenantNotFound):
         title = _("This organisation is not here")
         explanation = _(

@@ -1,0 +1,30 @@
+"""Tenants: the staff's OpenID Connect provider
+
+Revision ID: core_0003
+Revises: core_0002
+Create Date: 2026-11-26
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+from sqlalchemy.dialects import postgresql
+
+revision: str = "core_0003"
+down_revision: str | Sequence[str] | None = "core_0002"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+json = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+
+
+def upgrade() -> None:
+    # Plain ALTER TABLE on SQLite too: a batch copy would drop the tenant table, cascading to its rows.
+    op.add_column(
+        "tenant", sa.Column("identity_provider", json, server_default=sa.text("'{}'"), nullable=False)
+    )
+
+
+def downgrade() -> None:
+    op.drop_column("tenant", "identity_provider")

@@ -1,0 +1,90 @@
+"""Demo accounts for a tenant: an administrator, a team lead, two coaches and residents in caseloads.
+
+Loaded by `aandacht demo load` (idempotent: accounts that exist are left alone). Every demo account
+has the password `DEMO_PASSWORD`; demo staff share one authenticator secret, and
+`aandacht demo code` prints its current code, so the demo needs no phone.
+"""
+
+from __future__ import annotations
+
+import pyotp
+from sqlalchemy import select
+
+from aandacht.accounts import service
+from aandacht.accounts.models import Person, StaffMember
+from aandacht.accounts.secrets import seal
+from aandacht.db import session
+from aandacht.tenancy.context import CurrentTenant
+
+DEMO_PASSWORD = "demo-aandacht"  # noqa: S105 - printed in the README for the demo on one's own machine
+#: The authenticator secret of every demo staff account (base32).
+DEMO_TOTP_SECRET = "AANDACHTDEMOAANDACHTDEMO"  # noqa: S105 - demo accounts only; production refuses demo codes
+RESIDENTS = [
+    "Fatima El Amrani",
+    "Jan de Boer",
+    "Sanne Jansen",
+    "Mohamed Yilmaz",
+    "Petra Visser",
+    "Kees Bakker",
+    "Aisha Bouzid",
+    "Henk Smit",
+    "Lisa Mulder",
+    "Tom de Graaf",
+    "Marja Kok",
+    "Ricardo Santos",
+]
+
+
+def demo_code() -> str:
+    """The current authenticator code of the demo staff accounts."""
+    return pyotp.TOTP(DEMO_TOTP_SECRET).now()
+
+
+def demo_addresses(tenant: CurrentTenant) -> dict[str, str]:
+    """The e-mail address of each demo role in `tenant`."""
+    return {
+        "tenant_admin": f"beheer@{tenant.slug}.demo",
+        "team_lead": f"teamleider@{tenant.slug}.demo",
+        "coach": f"coach@{tenant.slug}.demo",
+        "coach_2": f"coach2@{tenant.slug}.demo",
+        "resident": f"{_email_name(RESIDENTS[0])}@{tenant.slug}.demo",
+    }
+
+
+def load_demo_accounts(tenant: CurrentTenant) -> None:
+    """Create the demo accounts of `tenant` (in context) where they do not exist yet."""
+    addresses = demo_addresses(tenant)
+    staff = {
+        role: _staff(addresses[role], name, "coach" if role.startswith("coach") else role)
+        for role, name in (
+            ("tenant_admin", "Beheerder Demo"),
+            ("team_lead", "Teamleider Demo"),
+            ("coach", "Coach Demo"),
+            ("coach_2", "Tweede Coach Demo"),
+        )
+    }
+    people = [_resident(name, f"{_email_name(name)}@{tenant.slug}.demo") for name in RESIDENTS]
+    half = len(people) // 2
+    service.assign_to_caseload(staff_id=staff["coach"].id, person_ids=[p.id for p in people[: half + 1]])
+    service.assign_to_caseload(staff_id=staff["coach_2"].id, person_ids=[p.id for p in people[half:]])
+
+
+def _email_name(name: str) -> str:
+    return name.lower().replace(" ", ".")
+
+
+def _staff(email: str, name: str, role: str) -> StaffMember:
+    existing = session.execute(select(StaffMember).where(StaffMember.email == email)).scalar_one_or_none()
+    if existing is not None:
+        return existing
+    staff = service.create_staff(display_name=name, email=email, role=role, password=DEMO_PASSWORD)
+    staff.totp_secret = seal(DEMO_TOTP_SECRET)
+    session.commit()
+    return staff
+
+
+def _resident(name: str, email: str) -> Person:
+    existing = session.execute(select(Person).where(Person.email == email)).scalar_one_or_none()
+    if existing is not None:
+        return existing
+    return service.create_person(display_name=name, email=email, password=DEMO_PASSWORD)

@@ -1,0 +1,1 @@
+"""Test support: servers and helpers the tests start, such as an OpenID Connect provider."""
