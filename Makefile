@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 DOMAINS := werk sw ouderen
 PACKAGES := -e . $(foreach d,$(DOMAINS),-e domains/$(d))
-HOST ?= 127.0.0.1
+BIND ?= 127.0.0.1
 PORT ?= 5000
 
 .PHONY: run test install install-test translations extract-messages update-messages lint worker bench clean
@@ -52,11 +52,11 @@ run: install
 	$(BIN)/aandacht tenants sync
 	$(BIN)/aandacht demo load
 	@echo
-	@echo "Aandacht serves on http://$(HOST):$(PORT)/ - the demo tenants:"
-	@$(BIN)/aandacht tenants list | sed 's|/t/|http://$(HOST):$(PORT)/t/|'
+	@echo "Aandacht serves on http://$(BIND):$(PORT)/ - the demo tenants:"
+	@$(BIN)/aandacht tenants list | sed 's|/t/|http://$(BIND):$(PORT)/t/|'
 	@$(BIN)/aandacht demo logins
 	@echo
-	$(BIN)/aandacht run --host $(HOST) --port $(PORT)
+	$(BIN)/aandacht run --host $(BIND) --port $(PORT)
 
 worker: install
 	$(BIN)/aandacht worker
@@ -64,7 +64,8 @@ worker: install
 # pytest exits 5 when it ran no test at all: that is a failure, never a pass. The browser tests drive
 # Debian's Chromium (installed here when missing; Playwright never downloads a browser).
 test: install-test
-	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium) \
+	  || echo "Chromium could not be installed (apt-get needs root): the browser tests will skip."
 	$(BIN)/ruff check platform domains tests bench migrations
 	$(BIN)/python -m pytest -n auto -p no:cacheprovider $(PYTEST_ARGS); status=$$?; \
 	  if [ $$status -eq 5 ]; then echo "pytest ran no tests: failing"; exit 1; fi; exit $$status

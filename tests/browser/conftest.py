@@ -86,8 +86,8 @@ def live_server(app: Flask) -> Iterator[str]:
 
 @pytest.fixture
 def context(browser):
-    """A fresh browser context: English, no cookies, no service workers of other tests."""
-    browser_context = browser.new_context(locale="en-GB", viewport=DESKTOP)
+    """A fresh browser context: Dutch (the default), no cookies, no service workers of other tests."""
+    browser_context = browser.new_context(locale="nl-NL", viewport=DESKTOP)
     browser_context.set_default_timeout(10_000)
     yield browser_context
     browser_context.close()
@@ -139,10 +139,10 @@ class Site:
     def log_in_resident(self, page, tenant: CurrentTenant, email: str, password: str = "a-long-password-1"):
         """Log in by password, starting from the app's address as a resident would."""
         page.goto(self.url(tenant, "/app/"))
-        page.get_by_role("link", name="Log in with a password").click()
-        page.get_by_label("E-mail address").fill(email)
-        page.get_by_label("Password").fill(password)
-        page.get_by_role("button", name="Log in").click()
+        page.get_by_role("link", name="Inloggen met een wachtwoord").click()
+        page.get_by_label("E-mailadres").fill(email)
+        page.get_by_label("Wachtwoord").fill(password)
+        page.get_by_role("button", name="Inloggen", exact=True).click()
         page.wait_for_url(self.url(tenant, "/app/"))
 
     def log_in_staff(
@@ -155,14 +155,14 @@ class Site:
         page.goto(self.url(tenant, "/staff/login"))
         if check:
             check(page)
-        page.get_by_label("E-mail address").fill(email)
-        page.get_by_label("Password").fill(password)
-        page.get_by_role("button", name="Next").click()
+        page.get_by_label("E-mailadres").fill(email)
+        page.get_by_label("Wachtwoord").fill(password)
+        page.get_by_role("button", name="Verder").click()
         secret = page.get_by_test_id("totp-secret").inner_text().strip()
         if check:
             check(page)
         page.get_by_label("Code").fill(pyotp.TOTP(secret).now())
-        page.get_by_role("button", name="Connect and log in").click()
+        page.get_by_role("button", name="Koppelen en inloggen").click()
         page.wait_for_load_state()
 
 

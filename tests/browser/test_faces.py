@@ -16,7 +16,7 @@ from tests.browser.conftest import DESKTOP, PHONE, save_screenshot, tenant_brand
 @pytest.fixture
 def phone(browser):
     """A page in a phone-sized browser with touch, as most residents use the app."""
-    context = browser.new_context(locale="en-GB", viewport=PHONE, device_scale_factor=1, has_touch=True)
+    context = browser.new_context(locale="nl-NL", viewport=PHONE, device_scale_factor=1, has_touch=True)
     context.set_default_timeout(10_000)
     yield context.new_page()
     context.close()
@@ -42,16 +42,16 @@ def test_a_resident_logs_in_and_uses_the_app(site, phone, create_tenant, assert_
     page.goto(site.url(tenant, "/app/"))
     assert "/login" in page.url  # the app asks a visitor to log in first
     assert_accessible(page)
-    page.get_by_role("link", name="Log in with a password").click()
+    page.get_by_role("link", name="Inloggen met een wachtwoord").click()
     assert_accessible(page)
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill("a-long-password-1")
-    page.get_by_role("button", name="Log in").click()
+    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_label("Wachtwoord").fill("a-long-password-1")
+    page.get_by_role("button", name="Inloggen", exact=True).click()
     page.wait_for_url(site.url(tenant, "/app/"))  # back where the resident started
 
-    assert page.get_by_role("heading", level=1).inner_text() == "Hello Anna de Vries"
+    assert page.get_by_role("heading", level=1).inner_text() == "Hallo Anna de Vries"
     assert page.get_by_test_id("empty-news").is_visible()
-    assert page.get_by_role("button", name="Read aloud").is_visible()
+    assert page.get_by_role("button", name="Voorlezen").is_visible()
     assert not small_targets(page, ".app-nav a, main a, main button")
     assert_accessible(page)
 
@@ -74,17 +74,17 @@ def test_a_resident_logs_in_and_uses_the_app(site, phone, create_tenant, assert_
     page.goto(site.url(tenant, "/app/settings"))
     assert_accessible(page)
     assert not small_targets(page, "main button, .choice")
-    page.get_by_label("Extra large").check()
-    page.get_by_label("Nederlands").check()
-    page.get_by_role("button", name="Save").click()
+    page.get_by_label("Extra groot").check()
+    page.get_by_label("English").check()
+    page.get_by_role("button", name="Opslaan").click()
     page.wait_for_load_state()
-    assert page.locator("html").get_attribute("lang") == "nl"
+    assert page.locator("html").get_attribute("lang") == "en"
     assert "text-size-extra-large" in page.locator("html").get_attribute("class")
     assert page.evaluate("getComputedStyle(document.documentElement).fontSize") == "24px"
     cookie = next(c for c in page.context.cookies() if c["name"] == "aandacht_text_size")
     assert (cookie["value"], cookie["path"]) == ("extra-large", f"/t/{tenant.slug}/")
     with site.app.app_context(), tenant_context(tenant):
-        assert session.execute(select(Person.locale).where(Person.email == email)).scalar_one() == "nl"
+        assert session.execute(select(Person.locale).where(Person.email == email)).scalar_one() == "en"
 
 
 def test_a_coach_logs_in_and_sees_their_caseload(site, page, create_tenant, assert_accessible):
@@ -122,7 +122,7 @@ def test_a_tenant_administrator_opens_the_portal(site, page, create_tenant, asse
     site.log_in_staff(page, tenant, admin)
     page.wait_for_url(site.url(tenant, "/portal/"))
     settings = page.get_by_test_id("settings").inner_text()
-    assert "Gemeente Enschede" in settings and "Municipality" in settings
+    assert "Gemeente Enschede" in settings and "Gemeente" in settings
     assert page.get_by_test_id("staff").locator("tbody th").all_inner_texts() == ["Ada Beheer", "Carla Coach"]
     assert "#b1003c" in page.get_by_test_id("branding").inner_text()
     assert_accessible(page)
@@ -152,14 +152,14 @@ def test_a_person_of_one_tenant_never_sees_another_tenants_pages(site, page, cre
             assert re.match(login, page.url) or response.status == 404, (path, page.url, response.status)
     # And the resident's own app still knows them at home.
     page.goto(site.url(home, "/app/"))
-    assert page.get_by_role("heading", level=1).inner_text() == "Hello Anna de Vries"
+    assert page.get_by_role("heading", level=1).inner_text() == "Hallo Anna de Vries"
 
 
 def test_each_municipality_looks_like_itself(site, browser, create_tenant, assert_accessible):
     looks = {}
     for slug in ("enschede", "zaanstad"):
         tenant = create_tenant(name=f"Gemeente {slug.title()}", branding=tenant_branding(slug))
-        context = browser.new_context(locale="en-GB", viewport=DESKTOP)
+        context = browser.new_context(locale="nl-NL", viewport=DESKTOP)
         page = context.new_page()
         page.goto(site.url(tenant, "/"))
         looks[slug] = {
