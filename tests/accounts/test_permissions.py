@@ -2,7 +2,7 @@
 
 from flask import Blueprint
 
-from aandacht.accounts.permissions import declared_requirements, is_public_endpoint
+from aandacht.accounts.permissions import declared_access, is_public_endpoint
 from aandacht.app import create_app
 
 
@@ -13,7 +13,7 @@ def undeclared_routes(app) -> list[str]:
             for rule in app.url_map.iter_rules()
             if not is_public_endpoint(rule.endpoint)
             for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"})
-            if declared_requirements(app.view_functions[rule.endpoint], method) is None
+            if declared_access(app.view_functions[rule.endpoint], method) is None
         )
 
 

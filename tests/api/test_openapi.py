@@ -2,8 +2,7 @@
 
 import re
 
-from aandacht.accounts.permissions import SCOPES, declared_requirements
-from aandacht.api.access import access_of
+from aandacht.accounts.permissions import SCOPES, access_of, declared_access
 
 HTTP_METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
 
@@ -85,7 +84,7 @@ def test_the_document_lists_every_operation_with_its_security(app, client, tenan
     with app.test_request_context():
         for (path, method), handler in operations.items():
             access = access_of(handler)
-            assert access is not None and declared_requirements(handler, method) is not None
+            assert access is not None and declared_access(handler, method) is not None
             security = document["paths"][path][method]["security"]
             if access.public:
                 assert security == [], (path, method)

@@ -1,6 +1,6 @@
 """Every route says who may use it."""
 
-from aandacht.accounts.permissions import declared_requirements, is_public_endpoint
+from aandacht.accounts.permissions import declared_access, is_public_endpoint
 
 
 def test_every_route_declares_who_may_use_it(app):
@@ -11,7 +11,7 @@ def test_every_route_declares_who_may_use_it(app):
                 continue
             view = app.view_functions[rule.endpoint]
             for method in rule.methods - {"HEAD", "OPTIONS"}:
-                if declared_requirements(view, method) is None:
+                if declared_access(view, method) is None:
                     undeclared.append(f"{method} {rule.rule} ({rule.endpoint})")
     assert not undeclared, "routes without @public or @requires(...):\n" + "\n".join(undeclared)
 

@@ -1,20 +1,25 @@
 """Who may do what: roles, permissions, and the one check that every route and API operation passes.
 
-Every view declares what it needs: `@requires(Permission.CASELOAD_VIEW)` or `@public`. A view that
-declares nothing is refused (fail closed), and a test walks the URL map to find any. API operations
-(MethodView methods) declare the same way, per method, and may add OAuth2 scopes.
+Every view declares what it needs: `@requires(Permission.CASELOAD_VIEW)`, `@requires_any(rule, ...)`
+when one of several will do, or `@public`. A view that declares nothing is refused (fail closed), and
+a test walks the URL map to find any. API operations (MethodView methods) declare the same way, per
+method, and add the OAuth2 scopes a token must carry.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from flask import Flask, abort, current_app, g, request
+from werkzeug.exceptions import Forbidden
+
+if TYPE_CHECKING:
+    from aandacht.accounts.principal import Principal
 
 View = TypeVar("View", bound=Callable[..., Any])
-_PUBLIC = frozenset()
 #: Endpoints of libraries (static files, the API description) that are public by nature.
 _PUBLIC_SUFFIXES = (".static", "static")
 
@@ -72,12 +77,62 @@ SCOPE_PERMISSIONS: dict[str, frozenset[Permission]] = {
 }
 
 
-def requires(*permissions: Permission, scopes: tuple[str, ...] = ()) -> Callable[[View], View]:
+@dataclass(frozen=True)
+class Rule:
+    """One way to be allowed: all of `permissions` and, when calling with a token, all of `scopes`."""
+
+    permissions: frozenset[Permission] = frozenset()
+    scopes: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, *permissions: Permission, scopes: Iterable[str] = ()) -> Rule:
+        """`Rule.of(Permission.CASELOAD_VIEW, scopes=["caseload:read"])`."""
+        return cls(frozenset(permissions), frozenset(scopes))
+
+    def allows(self, principal: Principal) -> bool:
+        """Whether the principal's role (a client's: its scopes) and token scopes meet this rule."""
+        return self.permissions <= principal.permissions and principal.has_scopes(self.scopes)
+
+    def open_to_clients(self) -> bool:
+        """Whether an integration client holding this rule's scopes gets its permissions too."""
+        granted = frozenset().union(*(SCOPE_PERMISSIONS.get(scope, frozenset()) for scope in self.scopes))
+        return self.permissions <= granted
+
+
+#: Anyone logged in, or calling with a valid token of this tenant.
+ANY_PRINCIPAL = Rule()
+
+
+@dataclass(frozen=True)
+class Access:
+    """What a view declares: open to anyone, or to a principal meeting one of its rules."""
+
+    rules: tuple[Rule, ...] = ()
+    public: bool = False
+    #: False: only a login session may call it (a token never, so a leaked token cannot mint others).
+    tokens: bool = True
+
+    @property
+    def scopes(self) -> frozenset[str]:
+        """Every scope any rule names."""
+        return frozenset().union(*(rule.scopes for rule in self.rules))
+
+
+PUBLIC = Access(public=True)
+
+
+def requires(*permissions: Permission, scopes: Iterable[str] = ()) -> Callable[[View], View]:
     """Declare that a view (or API method) needs all of `permissions` (and, by token, these scopes)."""
+    return requires_any(Rule.of(*permissions, scopes=scopes))
+
+
+def requires_any(*rules: Rule, tokens: bool = True) -> Callable[[View], View]:
+    """Declare that a view is open to a principal meeting any one of `rules`."""
+    if not rules:
+        raise TypeError("requires_any needs at least one rule (ANY_PRINCIPAL for anyone logged in)")
 
     def declare(view: View) -> View:
-        view.required_permissions = frozenset(permissions)  # type: ignore[attr-defined]
-        view.required_scopes = frozenset(scopes)  # type: ignore[attr-defined]
+        view.access = Access(rules=rules, tokens=tokens)  # type: ignore[attr-defined]
         return view
 
     return declare
@@ -85,19 +140,24 @@ def requires(*permissions: Permission, scopes: tuple[str, ...] = ()) -> Callable
 
 def public(view: View) -> View:
     """Declare that a view is open to anyone (login pages, the manifest, error pages)."""
-    view.required_permissions = _PUBLIC  # type: ignore[attr-defined]
-    view.required_scopes = _PUBLIC  # type: ignore[attr-defined]
+    view.access = PUBLIC  # type: ignore[attr-defined]
     return view
 
 
-def declared_requirements(view: Callable[..., Any], method: str) -> tuple[frozenset, frozenset] | None:
-    """The permissions and scopes a view declares for `method`; None when it declares nothing."""
+def access_of(function: Callable[..., Any]) -> Access | None:
+    """What a view function or MethodView method declares; None when it declares nothing."""
+    return getattr(function, "access", None)
+
+
+def declared_access(view: Callable[..., Any], method: str) -> Access | None:
+    """What a view declares for `method` (a MethodView's method, else the view itself); None: nothing."""
     view_class = getattr(view, "view_class", None)
     handler = getattr(view_class, method.lower(), None) if view_class else None
-    for candidate in (handler, view):
-        if candidate is not None and hasattr(candidate, "required_permissions"):
-            return candidate.required_permissions, candidate.required_scopes
-    return None
+    return access_of(handler) if handler is not None and access_of(handler) else access_of(view)
+
+
+class LoginSessionRequired(Forbidden):
+    """A token called an operation that only a login session may use."""
 
 
 def is_public_endpoint(endpoint: str) -> bool:
@@ -108,22 +168,25 @@ def is_public_endpoint(endpoint: str) -> bool:
 
 
 def check_request_permissions() -> None:
-    """Refuse the request unless its principal has what the view declares (404 for a missing login)."""
+    """Refuse the request unless its principal meets what the view declares (401 when nobody is logged in)."""
     endpoint = request.endpoint
     if endpoint is None or is_public_endpoint(endpoint) or request.method == "OPTIONS":
         return  # OPTIONS only lists the allowed methods
     method = "GET" if request.method == "HEAD" else request.method
-    requirements = declared_requirements(current_app.view_functions[endpoint], method)
-    if requirements is None:
+    access = declared_access(current_app.view_functions[endpoint], method)
+    if access is None:
         current_app.logger.error("route declares no permission", extra={"endpoint": endpoint})
         abort(403)
-    permissions, scopes = requirements
-    if not permissions:
+    if access.public:
         return
+    if g.get("tenant") is None and not any(Permission.PLATFORM in rule.permissions for rule in access.rules):
+        abort(404)  # an organisation's page or operation does not exist on the platform's own address
     principal = g.principal
     if not principal.is_authenticated:
         abort(401)
-    if not permissions <= principal.permissions or not principal.has_scopes(scopes):
+    if principal.scopes is not None and not access.tokens:
+        raise LoginSessionRequired()
+    if not any(rule.allows(principal) for rule in access.rules):
         abort(403)
 
 

@@ -16,9 +16,8 @@ from flask_babel import gettext as _
 
 from aandacht.accounts import tokens
 from aandacht.accounts.models import API_CREDENTIAL_KINDS, ApiCredential
-from aandacht.accounts.permissions import SCOPE_PERMISSIONS, SCOPES, Permission
+from aandacht.accounts.permissions import SCOPE_PERMISSIONS, SCOPES, Permission, Rule, requires_any
 from aandacht.accounts.principal import Principal
-from aandacht.api.access import Rule, requires_any
 from aandacht.api.errors import fail
 from aandacht.api.schemas import (
     Integer,

@@ -18,7 +18,7 @@ from flask_smorest import abort
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
-from aandacht.accounts.permissions import declared_requirements
+from aandacht.accounts.permissions import LoginSessionRequired, declared_access
 from aandacht.db import session
 from aandacht.tenancy.resolution import TenantNotFound
 
@@ -98,7 +98,7 @@ def error_response(error: HTTPException, *, oauth: bool = False) -> Response:
         if name.lower() != "content-type":
             response.headers[name] = value
     response.headers.update(data.get("headers") or {})
-    if status == 401 and "WWW-Authenticate" not in response.headers:
+    if (status == 401 or code == "insufficient_scope") and "WWW-Authenticate" not in response.headers:
         response.headers["WWW-Authenticate"] = _bearer_challenge(code)
     if status >= 500 or status == 409:
         session.rollback()
@@ -112,6 +112,8 @@ def _code_for(error: HTTPException, status: int, data: dict[str, Any]) -> str:
         return "invalid_json"
     if status == 401 and g.get("bearer_rejected"):
         return "invalid_token"
+    if isinstance(error, LoginSessionRequired):
+        return "login_session_required"
     if status == 403 and _lacks_only_scopes():
         return "insufficient_scope"
     if status in _STATUS_CODES:
@@ -120,19 +122,24 @@ def _code_for(error: HTTPException, status: int, data: dict[str, Any]) -> str:
 
 
 def _lacks_only_scopes() -> bool:
-    """Whether a token's role would allow the view (declared with `requires`), but its scopes do not."""
+    """Whether a token's role would allow the operation by one of its rules, but its scopes do not."""
     principal = g.get("principal")
     view = current_app.view_functions.get(request.endpoint or "")
-    declared = declared_requirements(view, request.method) if view and principal else None
+    declared = declared_access(view, request.method) if view and principal else None
     if not declared or principal.scopes is None:
         return False
-    permissions, scopes = declared
-    return permissions <= principal.permissions and not principal.has_scopes(scopes)
+    return any(rule.permissions <= principal.permissions for rule in declared.rules)
 
 
 def _bearer_challenge(code: str) -> str:
+    """RFC 6750's WWW-Authenticate: what went wrong with the token, and which scopes would do."""
     if code == "invalid_token":
         return f'Bearer {_REALM}, error="invalid_token"'
+    if code == "insufficient_scope":
+        view = current_app.view_functions.get(request.endpoint or "")
+        declared = declared_access(view, request.method) if view else None
+        wanted = " ".join(sorted(declared.scopes)) if declared else ""
+        return f'Bearer {_REALM}, error="insufficient_scope", scope="{wanted}"'
     return f"Bearer {_REALM}"
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import g
 
-from aandacht.api.access import ANY_PRINCIPAL, requires_any
+from aandacht.accounts.permissions import ANY_PRINCIPAL, requires_any
 from aandacht.api.schemas import List, Schema, String
 from aandacht.api.smorest import Blueprint, Resource
 

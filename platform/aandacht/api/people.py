@@ -14,8 +14,7 @@ from flask import g
 
 from aandacht.accounts import service as accounts
 from aandacht.accounts.models import Person
-from aandacht.accounts.permissions import Permission
-from aandacht.api.access import Rule, requires_any
+from aandacht.accounts.permissions import Permission, Rule, requires_any
 from aandacht.api.errors import fail
 from aandacht.api.schemas import (
     List,

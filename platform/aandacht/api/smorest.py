@@ -27,8 +27,8 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import Conflict, HTTPException, default_exceptions
 
 from aandacht.accounts.limits import limiter
-from aandacht.accounts.permissions import SCOPES, public
-from aandacht.api.access import Access, access_of, check_cookie_write
+from aandacht.accounts.permissions import PUBLIC, SCOPES, Access, access_of, public
+from aandacht.api.access import check_cookie_write
 from aandacht.api.errors import error_response, fail
 from aandacht.api.schemas import ErrorSchema
 
@@ -263,7 +263,5 @@ class Resource(MethodView):
     def as_view(cls, name: str, *class_args: Any, **class_kwargs: Any) -> Any:
         """The view function, declared like the GET operation (or open when there is none)."""
         view = super().as_view(name, *class_args, **class_kwargs)
-        get = getattr(cls, "get", None)
-        view.required_permissions = getattr(get, "required_permissions", frozenset())
-        view.required_scopes = getattr(get, "required_scopes", frozenset())
+        view.access = access_of(getattr(cls, "get", None)) or PUBLIC
         return view

@@ -17,7 +17,7 @@ from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from aandacht.accounts.permissions import Permission, declared_requirements, public
+from aandacht.accounts.permissions import Permission, declared_access, public
 from aandacht.db import session
 from aandacht.tenancy.resolution import TenantNotFound
 from aandacht.tenancy.service import active_tenants
@@ -135,6 +135,6 @@ def render_error(error: HTTPException) -> tuple[str, int] | Response:
 def _login_endpoint() -> str:
     """Residents log in on the resident page; staff and operators on the staff page."""
     view = current_app.view_functions.get(request.endpoint or "")
-    requirements = declared_requirements(view, request.method) if view else None
-    wants_resident = requirements is not None and Permission.SELF in requirements[0]
+    access = declared_access(view, request.method) if view else None
+    wants_resident = access is not None and any(Permission.SELF in rule.permissions for rule in access.rules)
     return "accounts.login" if wants_resident and g.get("tenant") else "accounts.staff_login"
