@@ -36,7 +36,7 @@ from aandacht.accounts.limits import limiter
 from aandacht.accounts.models import StaffMember
 from aandacht.accounts.permissions import public
 from aandacht.accounts.service import normalise_email
-from aandacht.accounts.views import LOGIN_LIMIT, _finish_login, _remember_next, blueprint
+from aandacht.accounts.views import LOGIN_LIMIT, blueprint, finish_login, remember_next
 from aandacht.db import session
 from aandacht.tenancy.context import CurrentTenant
 from aandacht.tenancy.files import DEFAULT_OIDC_SCOPES
@@ -169,7 +169,7 @@ def _answer_message(error: str, provider: str) -> str:
 def oidc_start() -> Response | tuple[str, int]:
     """Send the staff member to the organisation's identity provider to log in."""
     tenant = _tenant_with_provider()
-    _remember_next()
+    remember_next()
     try:
         client = client_for(tenant)
         return client.authorize_redirect(url_for("accounts.oidc_callback", _external=True))
@@ -231,7 +231,7 @@ def _log_in(
             403,
         )
     link_subject(staff, identity.subject)
-    return _finish_login("staff", staff)
+    return finish_login("staff", staff)
 
 
 # --- Wiring ------------------------------------------------------------------------------------------

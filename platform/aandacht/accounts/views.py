@@ -55,14 +55,16 @@ def _landing(kind: str, account) -> str:
     return url_for("portal.overview" if account.role == "tenant_admin" else "workspace.caseload")
 
 
-def _finish_login(kind: str, account) -> Response:
+def finish_login(kind: str, account) -> Response:
+    """Log `account` in (a fresh session) and go where it was going, or to its own face."""
     service.record_login(account)
     destination = session.get("after_login") or _landing(kind, account)
     log_in(kind, account)
     return redirect(destination)
 
 
-def _remember_next() -> None:
+def remember_next() -> None:
+    """Keep the `next` address of a login page for after the login (only inside this tenant)."""
     target = _safe_next()
     if target:
         session["after_login"] = target
@@ -82,7 +84,7 @@ def _require_tenant() -> None:
 def login() -> str | Response:
     """Ask for an e-mail address and send a login link to it."""
     _require_tenant()
-    _remember_next()
+    remember_next()
     if request.method == "POST":
         email = request.form.get("email", "").strip()
         if "@" not in email:
@@ -99,7 +101,7 @@ def login() -> str | Response:
 def password_login() -> str | Response:
     """Log in with e-mail address and password."""
     _require_tenant()
-    _remember_next()
+    remember_next()
     if request.method == "GET":
         return render_template("accounts/password_login.html", email="")
     email = request.form.get("email", "")
@@ -143,7 +145,7 @@ def _second_step_or_finish(person: Person) -> Response:
         service.send_sms_code(person)
         start_pending("sms", person.id)
         return redirect(url_for("accounts.sms_code"))
-    return _finish_login("person", person)
+    return finish_login("person", person)
 
 
 @blueprint.route("/login/code", methods=["GET", "POST"])
@@ -164,7 +166,7 @@ def sms_code() -> str | Response:
         flash(refusal_message(refused), "error")
         return render_template("accounts/sms_code.html"), 401
     session.pop("pending_sms", None)
-    return _finish_login("person", person)
+    return finish_login("person", person)
 
 
 # --- Staff and platform administrators ---------------------------------------------------------------
@@ -179,7 +181,7 @@ def _staff_kind() -> str:
 @limiter.limit(LOGIN_LIMIT, methods=["POST"])
 def staff_login() -> str | Response:
     """Staff log in with their organisation's identity provider, or with password and authenticator app."""
-    _remember_next()
+    remember_next()
     if request.method == "GET":
         return render_template("accounts/staff_login.html", email="")
     email = request.form.get("email", "")
@@ -214,7 +216,7 @@ def staff_totp() -> str | Response:
         flash(_("That code is not right. Use the newest code from your app."), "error")
         return render_template("accounts/staff_totp.html"), 401
     session.pop("pending_totp", None)
-    return _finish_login(_staff_kind(), account)
+    return finish_login(_staff_kind(), account)
 
 
 @blueprint.route("/staff/login/enrol", methods=["GET", "POST"])
@@ -231,7 +233,7 @@ def staff_enrol() -> str | Response:
         if service.enrol_totp(account, secret, request.form.get("code", "")):
             session.pop("enrol_secret", None)
             session.pop("pending_totp", None)
-            return _finish_login(_staff_kind(), account)
+            return finish_login(_staff_kind(), account)
         flash(_("That code is not right. Scan the code again and use the newest code."), "error")
     issuer = g.tenant.name if g.tenant else "Aandacht"
     uri = service.totp_uri(secret, account.email, issuer)
