@@ -23,7 +23,8 @@ from aandacht.outreach import views as outbox_views
 from aandacht.plugins import discover_domains
 from aandacht.tenancy import models as _tenancy_models  # noqa: F401 - registers the tenant tables
 from aandacht.tenancy import resolution, scoping
-from aandacht.web import assets, faces, views
+from aandacht.web import assets, caseloads, faces, views
+from aandacht.web import staff as staff_pages
 
 
 def create_app(config: Mapping[str, str] | None = None) -> Flask:
@@ -70,6 +71,8 @@ def create_app(config: Mapping[str, str] | None = None) -> Flask:
     app.register_blueprint(outbox_views.blueprint)
     oidc.init_app(app)
     faces.init_app(app)
+    app.register_blueprint(staff_pages.blueprint)
+    app.register_blueprint(caseloads.blueprint)
     api.init_app(app)
     app.register_error_handler(HTTPException, views.render_error)
     cli.init_app(app)

@@ -214,8 +214,8 @@ def create_staff_command(slug: str, email: str, name: str, role: str, local: boo
         sys.exit(2)
     password = click.prompt("Password", hide_input=True, confirmation_prompt=True) if local else None
     with tenant_context(tenant):
-        if accounts.staff_by_email(email):
-            click.echo(f"Error: {email} already has an account at {slug}.", err=True)
+        if accounts.staff_account_exists(email):
+            click.echo(f"Error: {email} already has an account at {slug} (perhaps deactivated).", err=True)
             sys.exit(1)
         accounts.create_staff(display_name=name, email=email, role=role, password=password)
     click.echo(f"{email} is now {role} at {tenant.name}.")

@@ -1,4 +1,4 @@
-"""People, staff, caseloads, one-time login tokens and API credentials."""
+"""People, staff, caseloads, one-time login tokens, staff invitations and API credentials."""
 
 from __future__ import annotations
 
@@ -105,6 +105,25 @@ class LoginToken(Base, TenantScoped):
     used_at: Mapped[datetime | None]
     #: Wrong guesses of an SMS code; the code dies after a few.
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class StaffInvitation(Base, TenantScoped):
+    """A single-use link that lets a new local staff member choose their password."""
+
+    __tablename__ = "staff_invitation"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "token_hash"),
+        tenant_foreign_key("staff_id", "staff_member", ondelete="CASCADE"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    staff_id: Mapped[uuid.UUID]
+    #: SHA-256 of the secret; the secret itself is only in the e-mail.
+    token_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    #: Set when the password was chosen, or when a newer invitation replaced this one.
+    used_at: Mapped[datetime | None]
 
 
 class ApiCredential(Base, TenantScoped):

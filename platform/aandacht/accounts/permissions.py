@@ -35,6 +35,8 @@ class Permission(StrEnum):
     CASELOAD_VIEW = "caseload.view"
     #: See every person of the tenant (team leads).
     PEOPLE_VIEW_ALL = "people.view_all"
+    #: Assign people to coaches' caseloads and take them out (team leads, administrators).
+    CASELOAD_MANAGE = "caseload.manage"
     #: The tenant portal: the organisation's own administration.
     PORTAL = "portal"
     #: Create, change and deactivate staff accounts.
@@ -49,13 +51,21 @@ class Permission(StrEnum):
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     "resident": frozenset({Permission.SELF}),
     "coach": frozenset({Permission.WORKSPACE, Permission.CASELOAD_VIEW}),
-    "team_lead": frozenset({Permission.WORKSPACE, Permission.CASELOAD_VIEW, Permission.PEOPLE_VIEW_ALL}),
+    "team_lead": frozenset(
+        {
+            Permission.WORKSPACE,
+            Permission.CASELOAD_VIEW,
+            Permission.PEOPLE_VIEW_ALL,
+            Permission.CASELOAD_MANAGE,
+        }
+    ),
     "tenant_admin": frozenset(
         {
             Permission.PORTAL,
             Permission.STAFF_MANAGE,
             Permission.API_CREDENTIALS_MANAGE,
             Permission.PEOPLE_VIEW_ALL,
+            Permission.CASELOAD_MANAGE,
         }
     ),
     "platform_admin": frozenset({Permission.PLATFORM}),

@@ -29,6 +29,8 @@ from aandacht.outreach.outbox import deliver_email, deliver_sms
 from aandacht.tenancy.context import require_tenant
 from aandacht.tenancy.scoping import get_scoped
 
+#: The staff roles that work with a caseload of their own.
+CASELOAD_ROLES = ("coach", "team_lead")
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
 MAGIC_LINK_LIFETIME = timedelta(minutes=20)
@@ -123,6 +125,32 @@ def caseload(staff_id: uuid.UUID) -> list[Person]:
     return list(session.execute(query).scalars())
 
 
+def coaches_by_person(person_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[StaffMember]]:
+    """The staff members whose caseloads hold each of these people, by name."""
+    if not person_ids:
+        return {}
+    query = (
+        select(CaseloadAssignment.person_id, StaffMember)
+        .join(StaffMember, StaffMember.id == CaseloadAssignment.staff_id)
+        .where(CaseloadAssignment.person_id.in_(person_ids))
+        .order_by(StaffMember.display_name)
+    )
+    found: dict[uuid.UUID, list[StaffMember]] = {person_id: [] for person_id in person_ids}
+    for person_id, staff in session.execute(query):
+        found[person_id].append(staff)
+    return found
+
+
+def caseload_holders() -> list[StaffMember]:
+    """The active staff members who can have a caseload (coaches and team leads), by name."""
+    query = (
+        select(StaffMember)
+        .where(StaffMember.active.is_(True), StaffMember.role.in_(CASELOAD_ROLES))
+        .order_by(StaffMember.display_name)
+    )
+    return list(session.execute(query).scalars())
+
+
 def all_people() -> list[Person]:
     """Every person of the tenant, by name (for roles that may see all)."""
     return list(session.execute(select(Person).order_by(Person.display_name)).scalars())
@@ -137,6 +165,12 @@ def person_by_email(email: str) -> Person | None:
     """The active person with this e-mail address."""
     query = select(Person).where(Person.email == normalise_email(email), Person.active.is_(True))
     return session.execute(query).scalar_one_or_none()
+
+
+def staff_account_exists(email: str) -> bool:
+    """Whether any staff account of the tenant, active or not, has this address."""
+    query = select(StaffMember.id).where(StaffMember.email == normalise_email(email))
+    return session.execute(query).first() is not None
 
 
 def staff_by_email(email: str) -> StaffMember | None:

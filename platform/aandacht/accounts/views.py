@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from aandacht.accounts import service
+from aandacht.accounts import staff as staff_accounts
 from aandacht.accounts.limits import limiter
 from aandacht.accounts.models import Person, PlatformAdministrator, StaffMember
 from aandacht.accounts.permissions import public
@@ -238,6 +239,49 @@ def staff_enrol() -> str | Response:
     issuer = g.tenant.name if g.tenant else "Aandacht"
     uri = service.totp_uri(secret, account.email, issuer)
     return render_template("accounts/staff_enrol.html", secret=secret, qr=_qr_svg(uri))
+
+
+@blueprint.route("/staff/invitation/<token>", methods=["GET", "POST"])
+@public
+@limiter.limit(LOGIN_LIMIT, methods=["POST"])
+def staff_invitation(token: str) -> str | tuple[str, int] | Response:
+    """A new local staff member chooses their password with the link from their invitation."""
+    _require_tenant()
+    try:
+        member = staff_accounts.invitation_holder(token)
+    except service.LoginRefused as refused:
+        return _invitation_page(None, token, refusal_message(refused)), 400
+    if request.method == "GET":
+        return _invitation_page(member, token)
+    password = request.form.get("password", "")
+    problem = None
+    if password != request.form.get("password_again", ""):
+        problem = _("The two passwords are not the same. Type the same password twice.")
+    elif len(password) < staff_accounts.MIN_PASSWORD_LENGTH:
+        problem = _(
+            "Your password is too short. Use at least %(count)d characters.",
+            count=staff_accounts.MIN_PASSWORD_LENGTH,
+        )
+    if problem is None:
+        try:
+            staff_accounts.accept_invitation(token=token, password=password)
+        except service.LoginRefused as refused:
+            problem = refusal_message(refused)
+    if problem is not None:
+        flash(problem, "error")
+        return _invitation_page(member, token), 400
+    flash(_("Your password is saved. Log in now, then connect your authenticator app."), "info")
+    return redirect(url_for("accounts.staff_login"))
+
+
+def _invitation_page(member: StaffMember | None, token: str, problem: str | None = None) -> str:
+    return render_template(
+        "accounts/staff_invitation.html",
+        member=member,
+        token=token,
+        problem=problem,
+        min_length=staff_accounts.MIN_PASSWORD_LENGTH,
+    )
 
 
 def _qr_svg(data: str) -> str:

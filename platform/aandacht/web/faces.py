@@ -192,7 +192,9 @@ def png_icon(size: int) -> Response:
 def caseload() -> str:
     """The coach's day: who needs attention, messages, appointments, and the caseload (a team lead: all).
 
-    `?q=` narrows the caseload by name or e-mail address; htmx asks for the table alone while typing.
+    A team lead sees the coaches of each person, with a link to assign or remove them.
+
+        `?q=` narrows the caseload by name or e-mail address; htmx asks for the table alone while typing.
     """
     principal = g.principal
     if principal.can(Permission.PEOPLE_VIEW_ALL):
@@ -202,6 +204,8 @@ def caseload() -> str:
     query = request.args.get("q", "").strip()[:100]
     shown = list(_matching(people, query))
     values = {"people": shown, "total": len(people), "query": query, "everyone": everyone}
+    if everyone and principal.can(Permission.CASELOAD_MANAGE):
+        values["coaches"] = accounts.coaches_by_person([person.id for person in shown])
     if request.headers.get("HX-Request") == "true" and request.headers.get("HX-Target") == "caseload-results":
         return render_template("workspace/_caseload.html", **values)
     menu = _registry().menu_items(g.tenant, "coach")
