@@ -21,6 +21,7 @@ from aandacht.accounts.csrf import csrf
 from aandacht.config import ConfigError, ServiceUnavailable, Settings, load_settings
 from aandacht.outreach import views as outbox_views
 from aandacht.plugins import discover_domains
+from aandacht.profiles import models as _profile_models  # noqa: F401 - registers the profile tables
 from aandacht.tenancy import models as _tenancy_models  # noqa: F401 - registers the tenant tables
 from aandacht.tenancy import resolution, scoping
 from aandacht.web import assets, caseloads, faces, views

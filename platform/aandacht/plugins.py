@@ -23,9 +23,11 @@ import click
 from flask import Blueprint, Flask, abort, request
 
 from aandacht.db import Base, TenantScoped
+from aandacht.profiles.definitions import ProfileAttribute
 from aandacht.tenancy.context import CurrentTenant, current_tenant
 from aandacht.tenancy.keys import tenant_key_problems
 
+__all__ = ["Domain", "DomainRegistry", "MenuItem", "ProfileAttribute", "discover_domains"]
 ENTRY_POINT_GROUP = "aandacht.domains"
 FACES = ("participant", "coach", "portal")
 
@@ -46,20 +48,6 @@ class MenuItem:
     label: object
     #: Name of the icon shown beside the label.
     icon: str
-
-
-@dataclass(frozen=True)
-class ProfileAttribute:
-    """A characteristic of a person that the domain adds to the profile (the profile engine uses these)."""
-
-    #: Unique key; domain attributes start with the domain's name (`werk.driving_licence`).
-    key: str
-    #: Label, a lazy string of the domain's translation domain.
-    label: object
-    #: Value type: text, number, date, boolean, choice, multiple_choice or scale.
-    type: str
-    #: Allowed values for the choice types.
-    options: tuple[str, ...] = field(default=())
 
 
 class Domain:

@@ -28,6 +28,8 @@ class CurrentTenant:
     domains: tuple[str, ...] = ()
     locales: tuple[str, ...] = ("nl", "en")
     branding: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    #: The tenant's own profile attributes from its tenant file (`[[attributes]]`).
+    attributes: tuple[dict[str, Any], ...] = field(default=(), hash=False, compare=False)
     #: The staff's OpenID Connect provider as the tenant file declares it; {}: none.
     identity_provider: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
 

@@ -1,0 +1,150 @@
+"""Profile logic: reading a profile as a viewer may, and changing values with their history.
+
+Every change is checked against the tenant's attribute registry (type, rules, who may edit) before
+anything is written; one bad value refuses the whole change. A value that does not change writes no
+history.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from aandacht.db import session
+from aandacht.profiles.definitions import InvalidValue, ProfileAttribute
+from aandacht.profiles.models import SOURCES, Profile, ProfileChange
+from aandacht.profiles.registry import attributes_for
+from aandacht.tenancy.context import require_tenant
+
+#: Staff roles that act as a coach towards a person's profile.
+_COACHING = ("coach", "team_lead")
+
+
+class ProfileInvalid(ValueError):
+    """Some values cannot be stored; `errors` maps each attribute key to the reason. Nothing changed."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{key}: {message}" for key, message in errors.items()))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class ValueChange:
+    """What one change did."""
+
+    key: str
+    old: Any
+    new: Any
+
+
+def audience_of(kind: str, role: str | None) -> str:
+    """The audience a principal belongs to for profile rights: person, coach, team_lead or tenant_admin."""
+    return "person" if kind == "person" else role or "system"
+
+
+def may(audience: str, allowed: frozenset[str]) -> bool:
+    """Whether `audience` is allowed; a team lead has the rights of a coach."""
+    return audience in allowed or (audience in _COACHING and "coach" in allowed)
+
+
+def profile_values(person_id: uuid.UUID) -> dict[str, Any]:
+    """All current values of a person (for internal use: imports, rules, selections)."""
+    profile = session.execute(select(Profile).where(Profile.person_id == person_id)).scalar_one_or_none()
+    return dict(profile.values) if profile else {}
+
+
+def visible_profile(person_id: uuid.UUID, audience: str) -> list[tuple[ProfileAttribute, Any]]:
+    """The attributes `audience` may see, each with the person's value (None when unanswered)."""
+    values = profile_values(person_id)
+    return [
+        (attribute, values.get(key))
+        for key, attribute in attributes_for(require_tenant()).items()
+        if may(audience, attribute.visible_to)
+    ]
+
+
+def set_values(
+    person_id: uuid.UUID,
+    raw_values: Mapping[str, Any],
+    *,
+    source: str,
+    audience: str,
+    actor_id: uuid.UUID | None = None,
+    detail: str | None = None,
+) -> list[ValueChange]:
+    """Validate and store values in one transaction; raises ProfileInvalid and writes nothing then."""
+    if source not in SOURCES:
+        raise ValueError(f"unknown source {source!r}")
+    cleaned = clean_values(raw_values, audience=audience)
+    profile = session.execute(
+        select(Profile).where(Profile.person_id == person_id).with_for_update()
+    ).scalar_one_or_none()
+    if profile is None:
+        profile = Profile(person_id=person_id, values={})
+        session.add(profile)
+    current = dict(profile.values or {})
+    changes = [
+        ValueChange(key, current.get(key), value)
+        for key, value in cleaned.items()
+        if current.get(key) != value
+    ]
+    for change in changes:
+        if change.new is None:
+            current.pop(change.key, None)
+        else:
+            current[change.key] = change.new
+        session.add(
+            ProfileChange(
+                person_id=person_id,
+                attribute_key=change.key,
+                old_value=change.old,
+                new_value=change.new,
+                source=source,
+                actor_id=actor_id,
+                detail=detail,
+            )
+        )
+    profile.values = current
+    session.commit()
+    return changes
+
+
+def clean_values(raw_values: Mapping[str, Any], *, audience: str) -> dict[str, Any]:
+    """The storable form of each value, checked against type, rules and edit rights; raises ProfileInvalid."""
+    attributes = attributes_for(require_tenant())
+    cleaned: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for key, raw in raw_values.items():
+        attribute = attributes.get(key)
+        if attribute is None:
+            errors[key] = _("There is no such question.")
+        elif not may(audience, attribute.editable_by):
+            errors[key] = _("You may not change this.")
+        else:
+            try:
+                cleaned[key] = attribute.clean(raw)
+            except InvalidValue as invalid:
+                errors[key] = str(invalid)
+    if errors:
+        raise ProfileInvalid(errors)
+    return cleaned
+
+
+def history(person_id: uuid.UUID, key: str | None = None) -> list[ProfileChange]:
+    """The changes of a person's profile (of one attribute), newest first."""
+    query = select(ProfileChange).where(ProfileChange.person_id == person_id)
+    if key is not None:
+        query = query.where(ProfileChange.attribute_key == key)
+    return list(session.execute(query.order_by(ProfileChange.changed_at.desc())).scalars())
+
+
+def completeness(person_id: uuid.UUID, audience: str = "person") -> tuple[int, int]:
+    """How many of the attributes `audience` may edit are answered, out of how many."""
+    values = profile_values(person_id)
+    editable = [key for key, a in attributes_for(require_tenant()).items() if may(audience, a.editable_by)]
+    return sum(1 for key in editable if key in values), len(editable)
