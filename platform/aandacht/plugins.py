@@ -23,11 +23,11 @@ import click
 from flask import Blueprint, Flask, abort, request
 
 from aandacht.db import Base, TenantScoped
-from aandacht.profiles.definitions import ProfileAttribute
+from aandacht.profiles.definitions import ProfileAttribute, Questionnaire
 from aandacht.tenancy.context import CurrentTenant, current_tenant
 from aandacht.tenancy.keys import tenant_key_problems
 
-__all__ = ["Domain", "DomainRegistry", "MenuItem", "ProfileAttribute", "discover_domains"]
+__all__ = ["Domain", "DomainRegistry", "MenuItem", "ProfileAttribute", "Questionnaire", "discover_domains"]
 ENTRY_POINT_GROUP = "aandacht.domains"
 FACES = ("participant", "coach", "portal")
 
@@ -78,6 +78,10 @@ class Domain:
         """Characteristics the domain adds to a person's profile."""
         return []
 
+    def questionnaires(self) -> list[Questionnaire]:
+        """Short sets of the domain's questions, asked a few at a time by the profile engine."""
+        return []
+
     def cli(self) -> click.Group | None:
         """A command group, mounted as `aandacht <name> …`."""
         return None
@@ -116,6 +120,10 @@ class DomainRegistry:
     def profile_attributes(self, tenant: CurrentTenant | None) -> list[ProfileAttribute]:
         """The profile attributes that the tenant's enabled domains add."""
         return [attribute for domain in self.enabled_for(tenant) for attribute in domain.profile_attributes()]
+
+    def questionnaires(self, tenant: CurrentTenant | None) -> list[Questionnaire]:
+        """The questionnaires that the tenant's enabled domains add."""
+        return [item for domain in self.enabled_for(tenant) for item in domain.questionnaires()]
 
     def migration_dirs(self) -> list[Path]:
         """The Alembic version folders of the loaded domains."""

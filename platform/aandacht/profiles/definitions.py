@@ -110,6 +110,20 @@ class ProfileAttribute:
         return _CLEANERS[self.type](self, raw)
 
 
+@dataclass(frozen=True)
+class Questionnaire:
+    """A short set of questions bound to attributes, asked a few at a time (never all at once)."""
+
+    #: Unique key: `werk.work_experience`, `core.contact`, `tenant.<name>`.
+    key: str
+    title: object
+    #: The attribute keys it asks, in the order to ask them.
+    attribute_keys: tuple[str, ...]
+    #: Higher first: how much the tenant's work depends on these answers (0-100).
+    priority: int = 50
+    icon: str = "clipboard-list"
+
+
 def _clean_text(attribute: ProfileAttribute, raw: Any) -> str:
     if not isinstance(raw, str):
         raise InvalidValue(_("Write this as text."))
@@ -190,6 +204,17 @@ _CLEANERS = {
     "choice": _clean_choice,
     "multiple_choice": _clean_multiple_choice,
 }
+
+#: The core's questionnaire: how to reach the person, in which language.
+CORE_QUESTIONNAIRES = (
+    Questionnaire(
+        key="core.contact",
+        title=_l("How we reach you"),
+        attribute_keys=("core.preferred_channel", "core.languages"),
+        priority=90,
+        icon="message-circle",
+    ),
+)
 
 #: What every tenant's profiles hold, whatever domains it enables.
 CORE_ATTRIBUTES = (
