@@ -40,8 +40,8 @@ translations: $(VENV)/.installed
 	@for d in $(DOMAINS); do $(BIN)/pybabel compile -d domains/$$d/aandacht_$$d/translations -D aandacht_$$d; done
 
 extract-messages: $(VENV)/.installed
-	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -k lazy_gettext -o platform/aandacht/translations/messages.pot platform/aandacht
-	@for d in $(DOMAINS); do $(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -k lazy_gettext -o domains/$$d/aandacht_$$d/translations/aandacht_$$d.pot domains/$$d/aandacht_$$d; done
+	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -k lazy_gettext -k _l -o platform/aandacht/translations/messages.pot platform/aandacht
+	@for d in $(DOMAINS); do $(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -k lazy_gettext -k _l -o domains/$$d/aandacht_$$d/translations/aandacht_$$d.pot domains/$$d/aandacht_$$d; done
 
 update-messages: extract-messages
 	$(BIN)/pybabel update --no-fuzzy-matching -i platform/aandacht/translations/messages.pot -d platform/aandacht/translations -D messages
@@ -73,6 +73,7 @@ test: install-test
 # Benchmarks print their figures beside a baseline measured in the same run (PostgreSQL too with DATABASE_URL).
 bench: install-test
 	$(BIN)/python -m bench.tenant_scoping
+	$(BIN)/python -m bench.profiles
 
 lint: install-test
 	$(BIN)/ruff check platform domains tests bench migrations

@@ -33,6 +33,8 @@ def test_dutch_catalogue_is_complete_and_current(package, domain, tmp_path):
             str(ROOT / "babel.cfg"),
             "-k",
             "lazy_gettext",
+            "-k",
+            "_l",
             "-o",
             str(template),
             str(package),

@@ -21,7 +21,11 @@ from aandacht.accounts.csrf import csrf
 from aandacht.config import ConfigError, ServiceUnavailable, Settings, load_settings
 from aandacht.outreach import views as outbox_views
 from aandacht.plugins import discover_domains
+from aandacht.profiles import asks as _profile_asks  # noqa: F401 - registers the ask history table
+from aandacht.profiles import cards as profile_cards
+from aandacht.profiles import import_views
 from aandacht.profiles import models as _profile_models  # noqa: F401 - registers the profile tables
+from aandacht.profiles import views as profile_views
 from aandacht.tenancy import models as _tenancy_models  # noqa: F401 - registers the tenant tables
 from aandacht.tenancy import resolution, scoping
 from aandacht.web import assets, caseloads, faces, views
@@ -74,6 +78,9 @@ def create_app(config: Mapping[str, str] | None = None) -> Flask:
     faces.init_app(app)
     app.register_blueprint(staff_pages.blueprint)
     app.register_blueprint(caseloads.blueprint)
+    app.register_blueprint(import_views.blueprint)
+    app.register_blueprint(profile_views.blueprint)
+    app.register_blueprint(profile_cards.blueprint)
     api.init_app(app)
     app.register_error_handler(HTTPException, views.render_error)
     cli.init_app(app)

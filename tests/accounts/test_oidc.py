@@ -207,12 +207,12 @@ def test_pkce_is_used_and_the_provider_insists_on_the_verifier(app, client, prov
     provider.sign_in_as(ProviderUser(subject=f"sub-{uuid.uuid4().hex}", email=email))
 
     authorize_url = start(client, tenant)
-    asked = provider.authorization_requests[-1]
+    callback_url = at_provider(authorize_url)
+    asked = provider.authorization_requests[-1]  # recorded when the browser reached the provider
     assert asked["code_challenge_method"] == "S256"
     assert len(asked["code_challenge"]) >= 43
     assert asked["state"] and asked["nonce"]
     assert "code_verifier" not in asked
-    callback_url = at_provider(authorize_url)
     code = query_of(callback_url)["code"]
 
     # Someone who intercepted the code, but not the verifier kept in the app's session, gets nothing.

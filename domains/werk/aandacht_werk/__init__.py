@@ -2,12 +2,13 @@
 
 from pathlib import Path
 
-from flask_babel import Domain as TranslationDomain
-
 from aandacht.plugins import Domain
+from aandacht.profiles.definitions import ProfileAttribute, Questionnaire
+from aandacht_werk.attributes import ATTRIBUTES
+from aandacht_werk.i18n import translations as _translations
+from aandacht_werk.questionnaires import QUESTIONNAIRES
 
 _HERE = Path(__file__).parent
-_translations = TranslationDomain(translation_directories=str(_HERE / "translations"), domain="aandacht_werk")
 
 
 class WerkDomain(Domain):
@@ -17,6 +18,14 @@ class WerkDomain(Domain):
     title = _translations.lazy_gettext("Work")
     migrations_dir = _HERE / "migrations"
     translations_dir = _HERE / "translations"
+
+    def profile_attributes(self) -> list[ProfileAttribute]:
+        """A job seeker's profile: education, work, language, transport, talents, care, health, wishes."""
+        return list(ATTRIBUTES)
+
+    def questionnaires(self) -> list[Questionnaire]:
+        """The werk questions by theme; readiness, hours, sectors and transport come first."""
+        return list(QUESTIONNAIRES)
 
 
 domain = WerkDomain()

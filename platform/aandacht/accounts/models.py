@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from aandacht.db import Base, JSONDocument, TenantScoped, new_id, tenant_foreign_key, utcnow
@@ -30,7 +30,10 @@ class Person(Base, TenantScoped, LoginState):
     """A resident served by the tenant: job seeker, sheltered-employment worker or elderly participant."""
 
     __tablename__ = "person"
-    __table_args__ = (UniqueConstraint("tenant_id", "email"),)
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "email"),
+        Index("uq_person_tenant_id_external_id", "tenant_id", "external_id", unique=True),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
     display_name: Mapped[str] = mapped_column(String(200))
@@ -45,6 +48,8 @@ class Person(Base, TenantScoped, LoginState):
     locale: Mapped[str | None] = mapped_column(String(8))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: The tenant's own client number, set by imports; unique within the tenant.
+    external_id: Mapped[str | None] = mapped_column(String(100))
 
 
 class StaffMember(Base, TenantScoped, LoginState):

@@ -77,6 +77,7 @@ SCOPES: dict[str, str] = {
     "people:read": "Read the people of the tenant that the token's owner may see.",
     "caseload:read": "Read the caseload of the token's owner.",
     "tenant:read": "Read the tenant's own settings.",
+    "profiles:write": "Change the profile values of the people the token's owner may see, as its role may.",
 }
 
 #: What an integration client (acting as itself, not as a person) may do with each scope.
@@ -84,6 +85,7 @@ SCOPE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     "people:read": frozenset({Permission.PEOPLE_VIEW_ALL}),
     "caseload:read": frozenset(),
     "tenant:read": frozenset({Permission.PORTAL}),
+    "profiles:write": frozenset({Permission.PEOPLE_VIEW_ALL}),
 }
 
 

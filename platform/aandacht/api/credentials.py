@@ -52,6 +52,7 @@ MAX_VALID_DAYS = 365
 _PERSONAL_SCOPE_NEEDS = {
     "people:read": (frozenset({Permission.CASELOAD_VIEW}), frozenset({Permission.PEOPLE_VIEW_ALL})),
     "caseload:read": (frozenset({Permission.CASELOAD_VIEW}),),
+    "profiles:write": (frozenset({Permission.CASELOAD_VIEW}), frozenset({Permission.PEOPLE_VIEW_ALL})),
 }
 _SORT_KEYS = {
     "created_at": lambda credential: credential.created_at,

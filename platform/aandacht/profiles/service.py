@@ -47,9 +47,14 @@ def audience_of(kind: str, role: str | None) -> str:
     return "person" if kind == "person" else role or "system"
 
 
-def may(audience: str, allowed: frozenset[str]) -> bool:
-    """Whether `audience` is allowed; a team lead has the rights of a coach."""
-    return audience in allowed or (audience in _COACHING and "coach" in allowed)
+def may(audience: str, allowed: frozenset[str], sensitivity: str = "normal") -> bool:
+    """Whether `audience` is allowed; a team lead has the rights of a coach, except on special categories.
+
+    Special categories (health and the like) stay with those the definition names: the person's own
+    coach may see them, their coach's team lead only when named.
+    """
+    inherits = audience in _COACHING and "coach" in allowed and sensitivity != "special"
+    return audience in allowed or inherits
 
 
 def profile_values(person_id: uuid.UUID) -> dict[str, Any]:
@@ -64,7 +69,7 @@ def visible_profile(person_id: uuid.UUID, audience: str) -> list[tuple[ProfileAt
     return [
         (attribute, values.get(key))
         for key, attribute in attributes_for(require_tenant()).items()
-        if may(audience, attribute.visible_to)
+        if may(audience, attribute.visible_to, attribute.sensitivity)
     ]
 
 
@@ -123,7 +128,7 @@ def clean_values(raw_values: Mapping[str, Any], *, audience: str) -> dict[str, A
         attribute = attributes.get(key)
         if attribute is None:
             errors[key] = _("There is no such question.")
-        elif not may(audience, attribute.editable_by):
+        elif not may(audience, attribute.editable_by, attribute.sensitivity):
             errors[key] = _("You may not change this.")
         else:
             try:

@@ -10,12 +10,13 @@ import re
 import tomllib
 import urllib.parse
 from collections.abc import Collection, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from aandacht.profiles.definitions import AUDIENCES, SENSITIVITIES, TYPES, Option, ProfileAttribute
 from aandacht.tenancy.models import KINDS, STATUSES
 
 SUPPORTED_LOCALES = ("nl", "en")
@@ -63,6 +64,8 @@ class TenantDeclaration:
     retention: dict[str, int]
     identity_provider: dict[str, str]
     source: Path
+    #: The tenant's own profile attributes (`[[attributes]]`), as validated specs.
+    attributes: list[dict[str, Any]] = field(default_factory=list)
 
 
 _colour = validate.Regexp(r"^#[0-9a-fA-F]{6}$", error="Not a colour; write it as #rrggbb.")
@@ -136,6 +139,123 @@ class IdentityProviderSchema(Schema):
     client_secret = fields.Raw(load_only=True, validate=_secret_in_file)
 
 
+_ATTRIBUTE_KEY = re.compile(r"^tenant\.[a-z][a-z0-9_]{1,59}$")
+_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,59}$")
+_CHOICE_TYPES = ("choice", "multiple_choice")
+_BOUNDED_TYPES = ("number", "scale", "multiple_choice")
+
+
+def _texts(*, required: bool = False, longest: int = 200) -> fields.Dict:
+    """Words in each language: a table such as `{nl = "...", en = "..."}`."""
+    return fields.Dict(
+        keys=fields.String(validate=validate.OneOf(SUPPORTED_LOCALES)),
+        values=fields.String(
+            validate=validate.Length(min=1, max=longest, error=f"Must be 1 to {longest} characters.")
+        ),
+        required=required,
+        validate=validate.Length(min=1, error="Give the words in at least one language."),
+    )
+
+
+def _regular_expression(value: str) -> None:
+    try:
+        re.compile(value)
+    except re.error as error:
+        raise ValidationError(f"Not a valid regular expression: {error}.") from None
+
+
+class AttributeOptionSchema(Schema):
+    """One answer of a choice attribute."""
+
+    value = fields.String(
+        required=True,
+        validate=validate.Regexp(_NAME, error="Must be lower-case letters, digits, - or _ (at most 60)."),
+    )
+    label = _texts(required=True)
+    icon = fields.String(
+        validate=validate.Regexp(_NAME, error="Must be the name of a Tabler icon, e.g. heart.")
+    )
+
+
+class AttributeSchema(Schema):
+    """A profile attribute the tenant adds itself (`[[attributes]]`)."""
+
+    key = fields.String(
+        required=True,
+        validate=validate.Regexp(
+            _ATTRIBUTE_KEY,
+            error="Must be tenant.<name> (lower-case letters, digits, _), e.g. tenant.favourite_activities.",
+        ),
+    )
+    label = _texts(required=True)
+    help = _texts(longest=500)
+    type = fields.String(required=True, validate=validate.OneOf(TYPES))
+    options = fields.List(fields.Nested(AttributeOptionSchema))
+    icon = fields.String(
+        validate=validate.Regexp(_NAME, error="Must be the name of a Tabler icon, e.g. heart.")
+    )
+    category = fields.String(
+        validate=validate.Regexp(_NAME, error="Must be lower-case letters, digits, - or _, e.g. leisure.")
+    )
+    hard = fields.Boolean(truthy={True}, falsy={False})
+    sensitivity = fields.String(validate=validate.OneOf(SENSITIVITIES))
+    visible_to = fields.List(fields.String(validate=validate.OneOf(AUDIENCES)))
+    editable_by = fields.List(fields.String(validate=validate.OneOf(AUDIENCES)))
+    minimum = fields.Float(allow_nan=False)
+    maximum = fields.Float(allow_nan=False)
+    max_length = fields.Integer(
+        strict=True, validate=validate.Range(min=1, max=5000, error="Must be 1 to 5000 characters.")
+    )
+    pattern = fields.String(validate=_regular_expression)
+
+    @validates_schema
+    def fits_its_type(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        """Options for choices only (with unique values), bounds in order, and a definition that works."""
+        kind = data.get("type")
+        errors: dict[str, list[str]] = {}
+        if kind in _CHOICE_TYPES and not data.get("options"):
+            errors["options"] = [f"A {kind} attribute needs options."]
+        elif kind not in _CHOICE_TYPES and "options" in data:
+            errors["options"] = ["Only choice and multiple_choice attributes have options."]
+        values = [option["value"] for option in data.get("options", ())]
+        if len(values) != len(set(values)):
+            errors["options"] = ["Each option needs a value of its own."]
+        for bound in ("minimum", "maximum"):
+            if bound in data and kind not in _BOUNDED_TYPES:
+                errors[bound] = ["Only number, scale and multiple_choice attributes have bounds."]
+        if data.get("minimum", float("-inf")) > data.get("maximum", float("inf")):
+            errors["maximum"] = ["Must not be below minimum."]
+        for name in ("max_length", "pattern"):
+            if name in data and kind != "text":
+                errors[name] = ["Only text attributes have this."]
+        if errors:
+            raise ValidationError(errors)
+        try:
+            ProfileAttribute(**attribute_arguments(data))
+        except ValueError as problem:
+            raise ValidationError(str(problem)) from None
+
+
+def attribute_arguments(spec: dict[str, Any], text=lambda texts: texts) -> dict[str, Any]:
+    """The arguments of `ProfileAttribute` for a stored `[[attributes]]` spec.
+
+    `text` turns a per-language table of words (label, help, option label) into what the attribute holds.
+    """
+    arguments = {name: value for name, value in spec.items() if name not in ("label", "help", "options")}
+    arguments["label"] = text(spec["label"])
+    if "help" in spec:
+        arguments["help"] = text(spec["help"])
+    if "options" in spec:
+        arguments["options"] = tuple(
+            Option(option["value"], text(option["label"]), option.get("icon", ""))
+            for option in spec["options"]
+        )
+    for audience in ("visible_to", "editable_by"):
+        if audience in spec:
+            arguments[audience] = frozenset(spec[audience])
+    return arguments
+
+
 class TenantFileSchema(Schema):
     """The keys of a tenant file."""
 
@@ -160,6 +280,28 @@ class TenantFileSchema(Schema):
     )
     retention = fields.Nested(RetentionSchema, load_default=dict)
     identity_provider = fields.Nested(IdentityProviderSchema, load_default=dict)
+    attributes = fields.List(fields.Nested(AttributeSchema), load_default=list)
+
+    @validates_schema(skip_on_field_errors=True)
+    def attributes_fit_the_tenant(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        """Each attribute key once, and words in every language the tenant offers."""
+        errors: dict[str, list[str]] = {}
+        first: dict[str, int] = {}
+        for index, spec in enumerate(data.get("attributes", ())):
+            if spec["key"] in first:
+                errors[f"attributes.{index}.key"] = [f"Also the key of attributes.{first[spec['key']]}."]
+            first.setdefault(spec["key"], index)
+            tables = [("label", spec["label"])]
+            tables += [("help", spec["help"])] if "help" in spec else []
+            tables += [(f"options.{i}.label", o["label"]) for i, o in enumerate(spec.get("options", ()))]
+            for path, texts in tables:
+                missing = [locale for locale in data["locales"] if locale not in texts]
+                if missing:
+                    errors[f"attributes.{index}.{path}"] = [
+                        f"Missing the words in {', '.join(missing)} (the tenant's locales)."
+                    ]
+        if errors:
+            raise ValidationError(errors)
 
     @validates_schema(skip_on_field_errors=False)
     def secrets_by_name_only(self, data: dict[str, Any], **_kwargs: Any) -> None:
@@ -260,7 +402,7 @@ def _flatten(messages: Mapping[str, Any] | list, prefix: str = "") -> Iterator[t
         yield prefix or "(file)", " ".join(str(message) for message in messages)
         return
     for key, value in messages.items():
-        if key in ("key", "value") and prefix:
+        if key in ("key", "value") and prefix and not prefix.rpartition(".")[2].isdigit():
             yield from _flatten(value, prefix)  # marshmallow nests a Dict's key and value errors so
             continue
         name = f"{prefix}.{key}" if prefix else str(key)

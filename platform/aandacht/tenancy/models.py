@@ -42,6 +42,8 @@ class Tenant(Base):
     #: The OpenID Connect provider its staff log in with: name, metadata_url, client_id,
     #: client_secret_env (the secret itself only in that environment variable), scopes; {}: none.
     identity_provider: Mapped[dict] = mapped_column(JSONDocument, default=dict, server_default=text("'{}'"))
+    #: The tenant's own profile attributes (`[[attributes]]` of its file), as validated specs.
+    attributes: Mapped[list[dict]] = mapped_column(JSONDocument, default=list, server_default=text("'[]'"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

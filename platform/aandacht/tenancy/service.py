@@ -22,6 +22,7 @@ _SYNCED_FIELDS = (
     "channels",
     "retention",
     "identity_provider",
+    "attributes",
 )
 
 
@@ -37,6 +38,7 @@ def snapshot(tenant: Tenant) -> CurrentTenant:
         locales=tuple(tenant.locales),
         branding=dict(tenant.branding),
         identity_provider=dict(tenant.identity_provider or {}),
+        attributes=tuple(dict(spec) for spec in tenant.attributes or ()),
     )
 
 
