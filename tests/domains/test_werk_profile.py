@@ -4,8 +4,12 @@ from pathlib import Path
 
 import pytest
 from flask import current_app
+from sqlalchemy import func, select
 
+from aandacht.accounts.service import all_people
+from aandacht.db import session
 from aandacht.profiles.definitions import CORE_ATTRIBUTES, PREFER_NOT_TO_SAY
+from aandacht.profiles.models import ProfileChange
 from aandacht.profiles.registry import attributes_for
 from aandacht.profiles.service import may, profile_values, set_values
 from aandacht.tenancy.context import tenant_context
@@ -188,3 +192,21 @@ def test_bounds_refuse_what_makes_no_sense(app, werk_tenant, create_person):
         with pytest.raises(ProfileInvalid):
             set_values(person, {"werk.health_limits": "no"}, source="import", audience="system")
         assert profile_values(person) == {}
+
+
+def test_the_demo_gives_werk_residents_varied_profiles_once(app, runner, create_tenant):
+    werk, other = create_tenant(domains=["werk"]), create_tenant(domains=[])
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+
+    def changes(tenant):
+        with app.app_context(), tenant_context(tenant):
+            return session.execute(select(func.count()).select_from(ProfileChange)).scalar()
+
+    first = changes(werk)
+    assert first > 12 * 20  # twelve residents, most werk questions answered
+    assert changes(other) == 0
+    with app.test_request_context(), tenant_context(werk):
+        profiles = [profile_values(person.id) for person in all_people()]
+    assert len({str(sorted(profile.items())) for profile in profiles}) == len(profiles)  # all different
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    assert changes(werk) == first

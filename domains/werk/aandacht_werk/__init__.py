@@ -4,7 +4,9 @@ from pathlib import Path
 
 from aandacht.plugins import Domain
 from aandacht.profiles.definitions import ProfileAttribute, Questionnaire
+from aandacht.tenancy.context import CurrentTenant
 from aandacht_werk.attributes import ATTRIBUTES
+from aandacht_werk.demo import load_demo_profiles
 from aandacht_werk.i18n import translations as _translations
 from aandacht_werk.questionnaires import QUESTIONNAIRES
 
@@ -26,6 +28,10 @@ class WerkDomain(Domain):
     def questionnaires(self) -> list[Questionnaire]:
         """The werk questions by theme; readiness, hours, sectors and transport come first."""
         return list(QUESTIONNAIRES)
+
+    def load_demo_data(self, tenant: CurrentTenant) -> None:
+        """Give the demo residents varied job-seeker profiles."""
+        load_demo_profiles(tenant)
 
 
 domain = WerkDomain()
