@@ -111,3 +111,19 @@ def test_upgrade_grants_the_app_role_its_rows_only(app):
             .all()
         )
     assert rights == ["DELETE", "INSERT", "SELECT", "UPDATE"]
+
+
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+def test_profile_selections_can_use_their_index_under_row_level_security(app):
+    with app.extensions["aandacht.db"].engine.connect() as connection:
+        marked = connection.execute(
+            text(
+                "SELECT proname, proleakproof FROM pg_proc "
+                "WHERE proname IN ('jsonb_contains', 'jsonb_path_match_opr')"
+            )
+        ).all()
+        index = connection.execute(
+            text("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_profile_values'")
+        ).scalar()
+    assert sorted(marked) == [("jsonb_contains", True), ("jsonb_path_match_opr", True)]
+    assert "USING gin" in index and "jsonb_path_ops" in index

@@ -101,8 +101,16 @@ def _check_database(app: Flask, settings: Settings) -> None:
             row = connection.execute(
                 text("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user")
             ).one()
+            leakproof = connection.execute(
+                text("SELECT proleakproof FROM pg_proc WHERE proname = 'jsonb_contains'")
+            ).scalar()
     except OperationalError as error:
         raise ServiceUnavailable("DATABASE_URL", f"the database does not answer ({error.orig}).") from None
+    if not leakproof:
+        logging.getLogger("aandacht.db").warning(
+            "jsonb containment is not LEAKPROOF here: profile selections cannot use their index under "
+            "row level security; see docs/operations.md"
+        )
     if row.rolsuper or row.rolbypassrls:
         raise ConfigError(
             "DATABASE_URL",

@@ -22,7 +22,13 @@ class Profile(Base, TenantScoped):
     """
 
     __tablename__ = "profile"
-    __table_args__ = (tenant_foreign_key("person_id", "person", ondelete="CASCADE"),)
+    __table_args__ = (
+        tenant_foreign_key("person_id", "person", ondelete="CASCADE"),
+        # What selections over many attributes use on PostgreSQL (docs/profiles.md: storage).
+        Index(
+            "ix_profile_values", "values", postgresql_using="gin", postgresql_ops={"values": "jsonb_path_ops"}
+        ),
+    )
 
     person_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     values: Mapped[dict[str, Any]] = mapped_column(JSONDocument, default=dict)
