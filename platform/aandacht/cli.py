@@ -138,10 +138,16 @@ def demo_group() -> None:
 
 
 @demo_group.command("load")
-def demo_load() -> None:
-    """Let each tenant's enabled domains add their demo data."""
+@click.option("--tenant", "slugs", multiple=True, help="Only this tenant (repeat for more); default all.")
+def demo_load(slugs: tuple[str, ...]) -> None:
+    """Give every tenant (or those named) demo accounts, and let its enabled domains add their demo data."""
     registry = current_app.extensions["aandacht.domains"]
-    for tenant in active_tenants():
+    tenants = [tenant for tenant in active_tenants() if not slugs or tenant.slug in slugs]
+    unknown = sorted(set(slugs) - {tenant.slug for tenant in tenants})
+    if unknown:
+        click.echo(f"Error: no active tenant {', '.join(unknown)}.", err=True)
+        sys.exit(2)
+    for tenant in tenants:
         domains = registry.enabled_for(tenant)
         with tenant_context(tenant):
             demo.load_demo_accounts(tenant)

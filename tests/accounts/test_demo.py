@@ -21,10 +21,10 @@ def counts(app, tenant):
 
 def test_demo_accounts_log_in_and_loading_twice_changes_nothing(app, runner, create_tenant):
     tenant = create_tenant(name="Demo Gemeente")
-    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    assert runner.invoke(args=["demo", "load", "--tenant", tenant.slug]).exit_code == 0
     first = counts(app, tenant)
     assert first == [12, 4, 13]
-    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    assert runner.invoke(args=["demo", "load", "--tenant", tenant.slug]).exit_code == 0
     assert counts(app, tenant) == first
 
     addresses = demo_addresses(tenant)
@@ -52,3 +52,9 @@ def test_demo_logins_are_printed(runner, create_tenant):
     output = runner.invoke(args=["demo", "logins"]).output
     assert f"coach@{tenant.slug}.demo" in output
     assert f"Password of every demo account: {DEMO_PASSWORD}" in output
+
+
+def test_demo_load_refuses_an_unknown_tenant(runner):
+    result = runner.invoke(args=["demo", "load", "--tenant", "no-such-tenant"])
+    assert result.exit_code == 2
+    assert "no active tenant no-such-tenant" in result.output
