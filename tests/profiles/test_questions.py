@@ -9,6 +9,7 @@ from aandacht.profiles import questions
 from aandacht.profiles.definitions import PREFER_NOT_TO_SAY, ProfileAttribute, Questionnaire
 from aandacht.profiles.questions import Ask, askable_questions, choose_questions
 from aandacht.profiles.service import ProfileInvalid, completeness, history, profile_values
+from aandacht.profiles.signals import attribute_demand
 from aandacht.tenancy.context import tenant_context
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
@@ -39,6 +40,26 @@ def test_the_highest_priority_comes_first_then_the_questionnaires_order():
     assert choose([LOW, HIGH]) == ["q.d", "q.e", "q.f"]
     assert choose([LOW, HIGH], limit=1) == ["q.d"]
     assert choose([LOW]) == ["q.a", "q.b", "q.c"]
+
+
+def test_what_the_engines_need_most_comes_before_priority():
+    demand = {"q.b": 30, "q.c": 10}
+    asked = askable_questions([LOW, HIGH], ATTRIBUTES, demand)
+    assert keys(asked)[:3] == ["q.b", "q.c", "q.d"]
+
+
+def test_the_demand_signal_reaches_the_engine(app, question_tenant, create_person):
+    def segments_need_hours(_sender, **kwargs):
+        assert kwargs["tenant"].slug == question_tenant.slug
+        return {"qtest.hours": 60}
+
+    attribute_demand.connect(segments_need_hours)
+    try:
+        person = create_person(question_tenant)
+        with app.test_request_context(), tenant_context(question_tenant):
+            assert keys(questions.next_questions_for(person, now=NOW))[0] == "qtest.hours"
+    finally:
+        attribute_demand.disconnect(segments_need_hours)
 
 
 def test_never_asked_comes_before_asked_long_ago():

@@ -10,8 +10,10 @@ rest of that questionnaire is still asked. The choice follows these rules, in th
 4. Spacing: at most `DAILY_LIMIT` (3) questions answered or skipped in any 24 hours; a round is over
    when the person has used them, and the next round starts `ROUND_GAP` (1 day) after their last action.
 5. Order: the cards of the current round stay (shown in the last `ROUND_GAP`, not yet acted on), then
-   questions never asked before, then those asked longest ago; within each group the questionnaire of
-   the highest priority first, then the questionnaire's own order.
+   questions never asked before, then those asked longest ago; within each group first what the
+   tenant's engines need most (the `attribute_demand` signal of `aandacht.profiles.signals`: segments,
+   content eligibility and matching say which answers they depend on), then the questionnaire of the
+   highest priority, then the questionnaire's own order.
 
 At most `ROUND_SIZE` (3) questions, fewer when the day's budget is partly used. "Prefer not to say" is
 always possible and stored like any answer, through `aandacht.profiles.service.set_values` (source
@@ -25,7 +27,7 @@ Every function takes `now`, so that the rules can be tested without touching the
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -44,6 +46,7 @@ from aandacht.profiles.definitions import (
     Questionnaire,
 )
 from aandacht.profiles.registry import attributes_for
+from aandacht.profiles.signals import demand_for
 from aandacht.tenancy.context import CurrentTenant, require_tenant
 
 #: The most questions shown at once.
@@ -95,11 +98,15 @@ def questionnaires_for(tenant: CurrentTenant) -> list[Questionnaire]:
 
 
 def askable_questions(
-    questionnaires: Iterable[Questionnaire], attributes: dict[str, ProfileAttribute]
+    questionnaires: Iterable[Questionnaire],
+    attributes: dict[str, ProfileAttribute],
+    demand: Mapping[str, int] | None = None,
 ) -> list[Question]:
-    """Every question the person may answer, highest priority first; an attribute once (its best place).
+    """Every question the person may answer, most needed first, then by priority; an attribute once.
 
-    Keys the registry does not know, and attributes only staff or the system may change, are left out.
+    `demand` (attribute key -> weight, from `profiles.signals.attribute_demand`) puts what the tenant's
+    engines need most in front. Keys the registry does not know, and attributes only staff or the
+    system may change, are left out.
     """
     ordered = sorted(questionnaires, key=lambda questionnaire: -questionnaire.priority)  # stable
     found: dict[str, Question] = {}
@@ -109,7 +116,8 @@ def askable_questions(
             if attribute is None or key in found or not service.may("person", attribute.editable_by):
                 continue
             found[key] = Question(attribute, questionnaire)
-    return list(found.values())
+    needed = demand or {}
+    return sorted(found.values(), key=lambda question: -needed.get(question.key, 0))  # stable
 
 
 def choose_questions(
@@ -180,7 +188,7 @@ def ask_history(person_id: uuid.UUID) -> list[Ask]:
 def person_questions(tenant: CurrentTenant | None = None) -> list[Question]:
     """Every question the tenant may ask a person, highest priority first."""
     tenant = tenant or require_tenant()
-    return askable_questions(questionnaires_for(tenant), attributes_for(tenant))
+    return askable_questions(questionnaires_for(tenant), attributes_for(tenant), demand_for(tenant))
 
 
 def next_questions_for(
