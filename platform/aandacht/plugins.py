@@ -82,6 +82,10 @@ class Domain:
         """Short sets of the domain's questions, asked a few at a time by the profile engine."""
         return []
 
+    def profile_categories(self) -> dict[str, object]:
+        """Names (lazy strings) of the categories the domain's attributes use, shown as profile headings."""
+        return {}
+
     def cli(self) -> click.Group | None:
         """A command group, mounted as `aandacht <name> …`."""
         return None
@@ -120,6 +124,14 @@ class DomainRegistry:
     def profile_attributes(self, tenant: CurrentTenant | None) -> list[ProfileAttribute]:
         """The profile attributes that the tenant's enabled domains add."""
         return [attribute for domain in self.enabled_for(tenant) for attribute in domain.profile_attributes()]
+
+    def profile_categories(self, tenant: CurrentTenant | None) -> dict[str, object]:
+        """The category names that the tenant's enabled domains add."""
+        return {
+            key: name
+            for domain in self.enabled_for(tenant)
+            for key, name in domain.profile_categories().items()
+        }
 
     def questionnaires(self, tenant: CurrentTenant | None) -> list[Questionnaire]:
         """The questionnaires that the tenant's enabled domains add."""

@@ -10,6 +10,7 @@ from aandacht.accounts.service import all_people
 from aandacht.db import session
 from aandacht.profiles.definitions import CORE_ATTRIBUTES, PREFER_NOT_TO_SAY
 from aandacht.profiles.models import ProfileChange
+from aandacht.profiles.presentation import category_name
 from aandacht.profiles.registry import attributes_for
 from aandacht.profiles.service import may, profile_values, set_values
 from aandacht.tenancy.context import tenant_context
@@ -210,3 +211,12 @@ def test_the_demo_gives_werk_residents_varied_profiles_once(app, runner, create_
     assert len({str(sorted(profile.items())) for profile in profiles}) == len(profiles)  # all different
     assert runner.invoke(args=["demo", "load", "--tenant", werk.slug, "--tenant", other.slug]).exit_code == 0
     assert changes(werk) == first
+
+
+def test_werk_names_every_category_of_its_attributes_in_dutch(app, create_tenant):
+    tenant = create_tenant(domains=["werk"])
+    with app.test_request_context(headers={"Accept-Language": "nl"}), tenant_context(tenant):
+        categories = {a.category for key, a in attributes_for(tenant).items() if key.startswith("werk.")}
+        names = {category: category_name(category) for category in categories}
+    assert names["job_search"] == "Werk zoeken"
+    assert all(name != category.replace("_", " ").capitalize() for category, name in names.items()), names

@@ -5,7 +5,7 @@ from pathlib import Path
 from aandacht.plugins import Domain
 from aandacht.profiles.definitions import ProfileAttribute, Questionnaire
 from aandacht.tenancy.context import CurrentTenant
-from aandacht_werk.attributes import ATTRIBUTES
+from aandacht_werk.attributes import ATTRIBUTES, CATEGORIES
 from aandacht_werk.demo import load_demo_profiles
 from aandacht_werk.i18n import translations as _translations
 from aandacht_werk.questionnaires import QUESTIONNAIRES
@@ -28,6 +28,10 @@ class WerkDomain(Domain):
     def questionnaires(self) -> list[Questionnaire]:
         """The werk questions by theme; readiness, hours, sectors and transport come first."""
         return list(QUESTIONNAIRES)
+
+    def profile_categories(self) -> dict[str, object]:
+        """The headings of a job seeker's profile."""
+        return dict(CATEGORIES)
 
     def load_demo_data(self, tenant: CurrentTenant) -> None:
         """Give the demo residents varied job-seeker profiles."""

@@ -987,3 +987,18 @@ ATTRIBUTES: tuple[ProfileAttribute, ...] = (
     *_CARE,
     *_HEALTH_ATTRIBUTES,
 )
+
+#: The headings of a job seeker's profile, one per category the attributes above use.
+CATEGORIES: dict[str, object] = {
+    "job_search": lazy_gettext("Looking for work"),
+    "availability": lazy_gettext("When you can work"),
+    "work": lazy_gettext("Work experience"),
+    "transport": lazy_gettext("Travel and transport"),
+    "education": lazy_gettext("Education and certificates"),
+    "language": lazy_gettext("Dutch language"),
+    "talents": lazy_gettext("What you are good at"),
+    "skills": lazy_gettext("Computer and other skills"),
+    "volunteering": lazy_gettext("Volunteering"),
+    "motivation": lazy_gettext("What matters to you"),
+    "care": lazy_gettext("Care and children"),
+}

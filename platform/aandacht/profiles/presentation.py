@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -22,7 +23,7 @@ from aandacht.profiles.definitions import PREFER_NOT_TO_SAY, ProfileAttribute
 from aandacht.profiles.models import ProfileChange
 from aandacht.profiles.registry import attributes_for
 from aandacht.profiles.service import history, may, profile_values, visible_profile
-from aandacht.tenancy.context import require_tenant
+from aandacht.tenancy.context import current_tenant, require_tenant
 from aandacht.tenancy.scoping import get_scoped
 
 #: How each source of a change is named to people.
@@ -33,7 +34,7 @@ SOURCE_NAMES = {
     "rule": _l("a rule"),
     "system": _l("the system"),
 }
-#: Names of the categories the core and the domains use; others are shown as written.
+#: Names of the core's categories; a domain names its own (`Domain.profile_categories`).
 CATEGORY_NAMES = {
     "general": _l("General"),
     "contact": _l("Contact"),
@@ -80,8 +81,10 @@ class Category:
 
 
 def category_name(key: str) -> str:
-    """The name of a category in the current language."""
+    """The name of a category in the current language: the core's, else an enabled domain's."""
     name = CATEGORY_NAMES.get(key)
+    if name is None:
+        name = current_app.extensions["aandacht.domains"].profile_categories(current_tenant()).get(key)
     return str(name) if name is not None else key.replace("_", " ").capitalize()
 
 
