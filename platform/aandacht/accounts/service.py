@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
 import pyotp
@@ -24,7 +24,7 @@ from aandacht.accounts.models import (
     StaffMember,
 )
 from aandacht.accounts.secrets import hash_password, password_matches, seal, token_hash, unseal
-from aandacht.db import session, utcnow
+from aandacht.db import new_id, session, utcnow
 from aandacht.outreach.outbox import deliver_email, deliver_sms
 from aandacht.tenancy.context import require_tenant
 from aandacht.tenancy.scoping import get_scoped
@@ -63,17 +63,54 @@ def create_person(
     sms_second_factor: bool = False,
 ) -> Person:
     """Add a resident to the current tenant."""
+    person = stage_person(display_name=display_name, email=email, phone=phone)
+    person.password_hash = hash_password(password) if password else None
+    person.locale = locale
+    person.sms_second_factor = sms_second_factor
+    session.commit()
+    return person
+
+
+def stage_person(
+    *, display_name: str, email: str | None = None, phone: str | None = None, external_id: str | None = None
+) -> Person:
+    """Add a resident in the running transaction without committing (an import commits all or nothing)."""
     person = Person(
+        id=new_id(),
         display_name=display_name,
         email=normalise_email(email) if email else None,
         phone=phone,
-        password_hash=hash_password(password) if password else None,
-        locale=locale,
-        sms_second_factor=sms_second_factor,
+        external_id=external_id,
     )
     session.add(person)
-    session.commit()
     return person
+
+
+def stage_person_details(
+    person: Person, *, display_name: str | None = None, email: str | None = None, phone: str | None = None
+) -> None:
+    """Change a resident's name, e-mail address or phone in the running transaction (None: keep)."""
+    if display_name is not None:
+        person.display_name = display_name
+    if email is not None:
+        person.email = normalise_email(email)
+    if phone is not None:
+        person.phone = phone
+
+
+def people_by(column: str, values: Iterable[str], *, chunk: int = 500) -> dict[str, Person]:
+    """The tenant's people whose `email` or `external_id` is one of `values`, by that value."""
+    if column not in ("email", "external_id"):
+        raise ValueError(f"people are not looked up by {column!r}")
+    attribute = getattr(Person, column)
+    unique = list(dict.fromkeys(values))
+    found: dict[str, Person] = {}
+    for start in range(0, len(unique), chunk):
+        for person in session.execute(
+            select(Person).where(attribute.in_(unique[start : start + chunk]))
+        ).scalars():
+            found[getattr(person, column)] = person
+    return found
 
 
 def create_staff(*, display_name: str, email: str, role: str, password: str | None = None) -> StaffMember:

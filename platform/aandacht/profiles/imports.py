@@ -34,14 +34,14 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from aandacht.accounts.models import Person
-from aandacht.accounts.service import normalise_email
-from aandacht.db import AppSession, engine, new_id, session, utcnow
+from aandacht.accounts.service import normalise_email, people_by, stage_person, stage_person_details
+from aandacht.db import AppSession, engine, session, utcnow
 from aandacht.jobs import enqueue
 from aandacht.profiles.definitions import ProfileAttribute
 from aandacht.profiles.import_models import ACTIVE_STATUSES, ImportRun
-from aandacht.profiles.models import Profile, ProfileChange
+from aandacht.profiles.models import Profile
 from aandacht.profiles.registry import attributes_for
-from aandacht.profiles.service import ProfileInvalid, clean_values
+from aandacht.profiles.service import ProfileInvalid, clean_values, stage_values
 from aandacht.tenancy.context import require_tenant
 from aandacht.tenancy.scoping import get_scoped
 
@@ -321,11 +321,11 @@ def plan(table: Table, mapping: Mapping[str, str], *, progress: Callable[[int], 
     header_of = {target: header for header, target in mapping.items()}
     rows = [(number, row) for number, row in enumerate(table.rows, start=2) if row]
     numbers = [_cell_text(row[columns["external_id"]]) for _number, row in rows]
-    by_number = _people_by("external_id", [n for n in numbers if n])
+    by_number = people_by("external_id", [n for n in numbers if n])
     emails = (
         [normalise_email(_cell_text(row[columns["email"]])) for _n, row in rows] if "email" in columns else []
     )
-    by_email = _people_by("email", [e for e in emails if e])
+    by_email = people_by("email", [e for e in emails if e])
     profiles = _profiles([person.id for person in by_number.values()])
     result = Plan()
     seen_numbers: dict[str, int] = {}
@@ -462,17 +462,6 @@ def _changed_fields(person: Person, fields: Mapping[str, str]) -> dict[str, str]
     return {name: value for name, value in wanted.items() if current[name] != value}
 
 
-def _people_by(column: str, values: list[str]) -> dict[str, Person]:
-    found: dict[str, Person] = {}
-    attribute = getattr(Person, column)
-    unique = list(dict.fromkeys(values))
-    for start in range(0, len(unique), _LOOKUP_CHUNK):
-        chunk = unique[start : start + _LOOKUP_CHUNK]
-        for person in session.execute(select(Person).where(attribute.in_(chunk))).scalars():
-            found[getattr(person, column)] = person
-    return found
-
-
 def _profiles(person_ids: list[uuid.UUID]) -> dict[uuid.UUID, dict[str, Any]]:
     found: dict[uuid.UUID, dict[str, Any]] = {}
     for start in range(0, len(person_ids), _LOOKUP_CHUNK):
@@ -487,38 +476,18 @@ def _apply(result: Plan, detail: str) -> None:
     existing = _profiles_for_update([person.id for _n, person, _f, _v in result.actions if person])
     for _number, person, fields, values in result.actions:
         if person is None:
-            person = Person(
-                id=new_id(),
+            person = stage_person(
                 display_name=fields["name"],
-                email=normalise_email(fields["email"]) if fields.get("email") else None,
+                email=fields.get("email"),
                 phone=fields.get("phone"),
                 external_id=fields["external_id"],
             )
-            session.add(person)
         else:
-            person.display_name = fields.get("name", person.display_name)
-            person.email = normalise_email(fields["email"]) if "email" in fields else person.email
-            person.phone = fields.get("phone", person.phone)
-        if not values:
-            continue
-        profile = existing.get(person.id)
-        if profile is None:
-            profile = Profile(person_id=person.id, values={})
-            session.add(profile)
-        current = dict(profile.values or {})
-        for key, new in values.items():
-            session.add(
-                ProfileChange(
-                    person_id=person.id,
-                    attribute_key=key,
-                    old_value=current.get(key),
-                    new_value=new,
-                    source="import",
-                    detail=detail[:200],
-                )
+            stage_person_details(
+                person, display_name=fields.get("name"), email=fields.get("email"), phone=fields.get("phone")
             )
-            current[key] = new
-        profile.values = current
+        if values:
+            stage_values(person.id, values, profile=existing.get(person.id), source="import", detail=detail)
 
 
 def _profiles_for_update(person_ids: list[uuid.UUID]) -> dict[uuid.UUID, Profile]:

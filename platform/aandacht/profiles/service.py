@@ -89,6 +89,27 @@ def set_values(
     profile = session.execute(
         select(Profile).where(Profile.person_id == person_id).with_for_update()
     ).scalar_one_or_none()
+    changes = stage_values(
+        person_id, cleaned, profile=profile, source=source, actor_id=actor_id, detail=detail
+    )
+    session.commit()
+    return changes
+
+
+def stage_values(
+    person_id: uuid.UUID,
+    cleaned: Mapping[str, Any],
+    *,
+    profile: Profile | None,
+    source: str,
+    actor_id: uuid.UUID | None = None,
+    detail: str | None = None,
+) -> list[ValueChange]:
+    """Write checked values and their history in the running transaction, without committing.
+
+    `profile` is the person's row, locked by the caller (None: the person has none yet). For imports,
+    which commit all rows at once; everything else calls `set_values`.
+    """
     if profile is None:
         profile = Profile(person_id=person_id, values={})
         session.add(profile)
@@ -111,11 +132,10 @@ def set_values(
                 new_value=change.new,
                 source=source,
                 actor_id=actor_id,
-                detail=detail,
+                detail=detail[:200] if detail else None,
             )
         )
     profile.values = current
-    session.commit()
     return changes
 
 
