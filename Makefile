@@ -9,6 +9,8 @@ DOMAINS := werk sw ouderen
 PACKAGES := -e . $(foreach d,$(DOMAINS),-e domains/$(d))
 BIND ?= 127.0.0.1
 PORT ?= 5000
+# The demo's log lines are read by a person: plain text unless LOG_FORMAT says otherwise.
+run worker: export LOG_FORMAT ?= text
 
 .PHONY: run test install install-test translations extract-messages update-messages lint worker bench clean
 
