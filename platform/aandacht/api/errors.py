@@ -167,11 +167,13 @@ def _field_errors(data: dict[str, Any], code: str) -> dict[str, list[str]]:
     return flat
 
 
-def routing_error_response() -> Response | None:
-    """Answer an address or method the API does not have in JSON (no blueprint's handler sees these)."""
+def outside_response(error: HTTPException) -> Response:
+    """The JSON answer for an API address none of the API's views handled (its error handlers never ran).
+
+    An address or method the API does not have is named as such, before what stopped the request
+    earlier (an unknown organisation, a missing CSRF token).
+    """
     failure = request.routing_exception
-    if failure is None or isinstance(failure, RequestRedirect) or not request.path.startswith("/api/"):
-        return None
-    if not isinstance(failure, HTTPException):  # pragma: no cover - werkzeug raises HTTP errors only
-        return None
-    return error_response(failure)
+    if isinstance(failure, HTTPException) and not isinstance(failure, RequestRedirect):
+        error = failure
+    return error_response(error)

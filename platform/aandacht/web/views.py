@@ -100,6 +100,9 @@ def health() -> tuple[dict, int]:
 
 def render_error(error: HTTPException) -> tuple[str, int] | Response:
     """The error page, in the visitor's language, for any HTTP error (401: to the right login page)."""
+    for prefix, respond in current_app.extensions.get("aandacht.error_responders", ()):
+        if request.path.startswith(prefix):
+            return respond(error)  # e.g. the API answers in JSON, also where none of its views was reached
     if error.code == 401:
         return redirect(url_for(_login_endpoint(), next=request.script_root + request.full_path.rstrip("?")))
     if isinstance(error, TenantNotFound):
