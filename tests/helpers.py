@@ -36,3 +36,26 @@ def heading(response) -> str:
     match = re.search(r"<h1[^>]*>(.*?)</h1>", response.get_data(as_text=True), re.S)
     assert match, "the page has no heading"
     return re.sub(r"<[^>]+>", "", match.group(1)).strip()
+
+
+#: Special-category attributes of a test tenant, as its tenant file would declare them.
+HEALTH_ATTRIBUTES = [
+    {
+        "key": "tenant.energy",
+        "label": {"nl": "Hoeveel energie heeft u?", "en": "How much energy do you have?"},
+        "type": "scale",
+        "category": "health",
+        "sensitivity": "special",
+        "visible_to": ["person", "coach"],
+        "editable_by": ["person", "coach"],
+    },
+    {
+        "key": "tenant.diagnosis",
+        "label": {"nl": "Diagnose", "en": "Diagnosis"},
+        "type": "text",
+        "category": "health",
+        "sensitivity": "special",
+        "visible_to": ["person"],
+        "editable_by": ["person"],
+    },
+]

@@ -7,27 +7,9 @@ import pytest
 from aandacht.profiles.service import profile_values, set_values
 from aandacht.tenancy.context import tenant_context
 from tests.api.helpers import add_person, add_staff, assert_error, bearer, csrf_token, issue_token, log_in
+from tests.helpers import HEALTH_ATTRIBUTES
 
-ATTRIBUTES = [
-    {
-        "key": "tenant.energy",
-        "label": {"nl": "Hoeveel energie heeft u?", "en": "How much energy do you have?"},
-        "type": "scale",
-        "category": "health",
-        "sensitivity": "special",
-        "visible_to": ["person", "coach"],
-        "editable_by": ["person", "coach"],
-    },
-    {
-        "key": "tenant.diagnosis",
-        "label": {"nl": "Diagnose", "en": "Diagnosis"},
-        "type": "text",
-        "category": "health",
-        "sensitivity": "special",
-        "visible_to": ["person"],
-        "editable_by": ["person"],
-    },
-]
+ATTRIBUTES = HEALTH_ATTRIBUTES
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from aandacht.profiles.models import ProfileChange
 from aandacht.profiles.service import history, profile_values, set_values
 from aandacht.tenancy.context import tenant_context
 from tests.api.helpers import log_in
-from tests.helpers import csrf_token
+from tests.helpers import HEALTH_ATTRIBUTES, csrf_token
 
 #: Attributes of the test tenant, as its file would declare them.
 ATTRIBUTES = [
@@ -22,24 +22,7 @@ ATTRIBUTES = [
         "visible_to": ["person", "coach"],
         "editable_by": ["coach"],
     },
-    {
-        "key": "tenant.energy",
-        "label": {"nl": "Hoeveel energie heeft u?", "en": "How much energy do you have?"},
-        "type": "scale",
-        "category": "health",
-        "sensitivity": "special",
-        "visible_to": ["person", "coach"],
-        "editable_by": ["person", "coach"],
-    },
-    {
-        "key": "tenant.diagnosis",
-        "label": {"nl": "Diagnose", "en": "Diagnosis"},
-        "type": "text",
-        "category": "health",
-        "sensitivity": "special",
-        "visible_to": ["person"],
-        "editable_by": ["person"],
-    },
+    *HEALTH_ATTRIBUTES,
 ]
 
 
