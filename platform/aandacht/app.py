@@ -19,13 +19,16 @@ from aandacht.accounts import models as _account_models  # noqa: F401 - register
 from aandacht.accounts import views as account_views
 from aandacht.accounts.csrf import csrf
 from aandacht.config import ConfigError, ServiceUnavailable, Settings, load_settings
+from aandacht.outreach import models as _outreach_models  # noqa: F401 - registers the message table
 from aandacht.outreach import views as outbox_views
+from aandacht.personalisation import models as _interaction_models  # noqa: F401 - registers the event table
 from aandacht.plugins import discover_domains
 from aandacht.profiles import asks as _profile_asks  # noqa: F401 - registers the ask history table
 from aandacht.profiles import cards as profile_cards
 from aandacht.profiles import import_views
 from aandacht.profiles import models as _profile_models  # noqa: F401 - registers the profile tables
 from aandacht.profiles import views as profile_views
+from aandacht.segments import service as _segments  # noqa: F401 - registers the segment tables and demand
 from aandacht.tenancy import models as _tenancy_models  # noqa: F401 - registers the tenant tables
 from aandacht.tenancy import resolution, scoping
 from aandacht.web import assets, caseloads, faces, views

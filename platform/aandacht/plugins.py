@@ -24,6 +24,7 @@ from flask import Blueprint, Flask, abort, request
 
 from aandacht.db import Base, TenantScoped
 from aandacht.profiles.definitions import ProfileAttribute, Questionnaire
+from aandacht.segments.language import Predicate
 from aandacht.tenancy.context import CurrentTenant, current_tenant
 from aandacht.tenancy.keys import tenant_key_problems
 
@@ -86,6 +87,13 @@ class Domain:
         """Names (lazy strings) of the categories the domain's attributes use, shown as profile headings."""
         return {}
 
+    def segment_predicates(self) -> list[Predicate]:
+        """Conditions the domain adds to the selection language (docs/segments.md).
+
+        Each is an instance of a `aandacht.segments.language.Predicate` subclass named `<name>.<condition>`.
+        """
+        return []
+
     def cli(self) -> click.Group | None:
         """A command group, mounted as `aandacht <name> …`."""
         return None
@@ -136,6 +144,15 @@ class DomainRegistry:
     def questionnaires(self, tenant: CurrentTenant | None) -> list[Questionnaire]:
         """The questionnaires that the tenant's enabled domains add."""
         return [item for domain in self.enabled_for(tenant) for item in domain.questionnaires()]
+
+    def segment_predicates(self, tenant: CurrentTenant | None) -> list[Predicate]:
+        """The selection conditions that the tenant's enabled domains add, each under its own name."""
+        return [
+            predicate
+            for domain in self.enabled_for(tenant)
+            for predicate in domain.segment_predicates()
+            if predicate.name.startswith(f"{domain.name}.")
+        ]
 
     def migration_dirs(self) -> list[Path]:
         """The Alembic version folders of the loaded domains."""

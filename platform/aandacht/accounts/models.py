@@ -33,6 +33,7 @@ class Person(Base, TenantScoped, LoginState):
     __table_args__ = (
         UniqueConstraint("tenant_id", "email"),
         Index("uq_person_tenant_id_external_id", "tenant_id", "external_id", unique=True),
+        Index("ix_person_last_active", "tenant_id", "last_active_at"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
@@ -50,6 +51,8 @@ class Person(Base, TenantScoped, LoginState):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     #: The tenant's own client number, set by imports; unique within the tenant.
     external_id: Mapped[str | None] = mapped_column(String(100))
+    #: The last moment the person used the app (kept to the quarter of an hour); None: never.
+    last_active_at: Mapped[datetime | None]
 
 
 class StaffMember(Base, TenantScoped, LoginState):

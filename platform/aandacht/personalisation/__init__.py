@@ -1,0 +1,1 @@
+"""Personalisation: interaction events (and, with the content catalogue, the ranker)."""

@@ -1,0 +1,1 @@
+"""Selections: one JSON predicate language for audiences, eligibility, cohorts and caseload filters."""
