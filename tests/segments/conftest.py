@@ -38,7 +38,7 @@ def selection_tenant(create_tenant):
 
 @pytest.fixture
 def in_tenant(app):
-    """Run code in an app context and a tenant's context: `with in_tenant(tenant): ...`."""
+    """A context manager: the app context and the context of the given tenant."""
 
     @contextmanager
     def enter(tenant):
