@@ -84,6 +84,10 @@ def test_a_disabled_domain_adds_no_menu_items_and_no_attributes(scenario):
     assert "Studie" not in scenario["home"]["zonder"]
 
 
+def test_a_domain_adds_selection_conditions_only_for_tenants_that_enable_it(scenario):
+    assert scenario["selections"] == {"metstudie": 2, "zonder": "unknown condition"}
+
+
 def test_broken_domains_are_reported_by_name_and_the_platform_runs_on(scenario):
     failures = scenario["failures"]
     assert sorted(failures) == ["kapot", "lek", "nep", "slordig"]

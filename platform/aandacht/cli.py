@@ -4,13 +4,17 @@ aandacht db upgrade           bring the database to the head of the core and eve
 aandacht tenants sync         create or update tenants from tenants/*.toml (--dry-run to preview)
 aandacht domains              list installed domains and those that failed to load
 aandacht demo load            fill the demo tenants with demo data
+aandacht segments schema      print the JSON Schema of selection documents
+aandacht segments count       check a selection document and count whom it selects
 aandacht worker               run a background worker (RQ, with its scheduler)
 aandacht run                  serve (development server)
 """
 
 from __future__ import annotations
 
+import json
 import sys
+from typing import TextIO
 
 import click
 from alembic import command as alembic_command
@@ -24,6 +28,10 @@ from aandacht.accounts import service as accounts
 from aandacht.accounts.models import STAFF_ROLES
 from aandacht.config import ConfigError
 from aandacht.db import session
+from aandacht.segments import service as segments
+from aandacht.segments.language import SelectionInvalid, Viewer
+from aandacht.segments.registry import predicates_for
+from aandacht.segments.schema import document_schema
 from aandacht.tenancy.context import tenant_context
 from aandacht.tenancy.files import TenantFilesInvalid, read_tenant_files
 from aandacht.tenancy.service import active_tenants, find_tenant, sync_tenants
@@ -240,9 +248,58 @@ def create_platform_admin_command(email: str, name: str) -> None:
     click.echo(f"{email} is now a platform administrator; log in at /staff/login on the platform's address.")
 
 
+@click.group("segments", cls=AppGroup)
+def segments_group() -> None:
+    """Selections: their language and how many people a document selects."""
+
+
+@segments_group.command("schema")
+@click.option("--tenant", "slug", help="Include the selection conditions of this tenant's domains.")
+def segments_schema(slug: str | None) -> None:
+    """Print the JSON Schema of selection documents."""
+    tenant = find_tenant(slug=slug) if slug else None
+    if slug and tenant is None:
+        click.echo(f"Error: there is no tenant {slug!r}.", err=True)
+        sys.exit(2)
+    click.echo(json.dumps(document_schema(predicates_for(tenant)), indent=2, ensure_ascii=False))
+
+
+@segments_group.command("count")
+@click.option("--tenant", "slug", required=True, help="The tenant's slug.")
+@click.argument("document", type=click.File("r"))
+def segments_count(slug: str, document: TextIO) -> None:
+    """Check a selection DOCUMENT (a JSON file, - for standard input) and count whom it selects."""
+    tenant = find_tenant(slug=slug)
+    if tenant is None:
+        click.echo(f"Error: there is no tenant {slug!r}.", err=True)
+        sys.exit(2)
+    try:
+        parsed = json.load(document)
+    except json.JSONDecodeError as error:
+        click.echo(f"Error: the document is not JSON: {error}", err=True)
+        sys.exit(2)
+    with tenant_context(tenant):
+        try:
+            number = segments.count(parsed, Viewer.system())
+        except SelectionInvalid as invalid:
+            for problem in invalid.problems:
+                click.echo(f"{problem.path or '/'}: {problem.message}", err=True)
+            sys.exit(1)
+    click.echo(f"{number} people at {tenant.name}.")
+
+
 def init_app(app: Flask) -> None:
     """Add the platform's commands to `app` (so `aandacht` and test runners both have them)."""
-    for command in (db_group, tenants_group, demo_group, accounts_group, domains_command, worker_command):
+    commands = (
+        db_group,
+        tenants_group,
+        demo_group,
+        accounts_group,
+        segments_group,
+        domains_command,
+        worker_command,
+    )
+    for command in commands:
         app.cli.add_command(command)
 
 

@@ -9,8 +9,12 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from aandacht import migrate
+from aandacht.accounts.service import create_person
 from aandacht.app import create_app
 from aandacht.db import Base, session
+from aandacht.profiles.service import set_values
+from aandacht.segments import service as segments
+from aandacht.segments.language import SelectionInvalid, Viewer
 from aandacht.tenancy.context import tenant_context
 from aandacht.tenancy.models import Tenant
 from aandacht.tenancy.service import snapshot
@@ -31,6 +35,16 @@ with app.app_context():
     with tenant_context(current["metstudie"]):
         session.add_all([Internship(country="DE"), Internship(country="BE")])
         session.commit()
+        for delayed in (True, False, True):
+            student = create_person(display_name=f"Student {delayed}")
+            set_values(student.id, {"studie.study_delay": delayed}, source="system", audience="system")
+    selections = {}
+    for slug, tenant in current.items():
+        with tenant_context(tenant):
+            try:
+                selections[slug] = segments.count({"studie.delayed": {}}, Viewer.system())
+            except SelectionInvalid:
+                selections[slug] = "unknown condition"
     with app.extensions["aandacht.db"].engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     tables = sorted(Base.metadata.tables)
@@ -51,6 +65,7 @@ print(
                 slug: [a.key for a in registry.profile_attributes(t)] for slug, t in current.items()
             },
             "home": {slug: client.get(f"/t/{slug}/").get_data(as_text=True) for slug in current},
+            "selections": selections,
             "pending_diff": [str(d) for d in diff],
             "tables": tables,
         }

@@ -33,6 +33,8 @@ from aandacht.tenancy.scoping import get_scoped
 CASELOAD_ROLES = ("coach", "team_lead")
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
+#: How precisely `Person.last_active_at` is kept (what "inactive for 14 days" selections read).
+ACTIVITY_PRECISION = timedelta(minutes=15)
 MAGIC_LINK_LIFETIME = timedelta(minutes=20)
 SMS_CODE_LIFETIME = timedelta(minutes=10)
 SMS_CODE_ATTEMPTS = 3
@@ -237,7 +239,17 @@ def record_login(account) -> None:
     account.failed_logins = 0
     account.locked_until = None
     account.last_login_at = utcnow()
+    if isinstance(account, Person):
+        account.last_active_at = account.last_login_at
     session.commit()
+
+
+def note_activity(person: Person) -> None:
+    """The person uses the app now; kept to ACTIVITY_PRECISION, so most requests write nothing."""
+    now = utcnow()
+    if person.last_active_at is None or now - person.last_active_at >= ACTIVITY_PRECISION:
+        person.last_active_at = now
+        session.commit()
 
 
 def check_password(account, password: str) -> None:

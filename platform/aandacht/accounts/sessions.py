@@ -14,6 +14,7 @@ from datetime import timedelta
 
 from flask import Flask, g, request, session
 
+from aandacht.accounts import service as accounts
 from aandacht.accounts.models import Person, PlatformAdministrator, StaffMember
 from aandacht.accounts.principal import ANONYMOUS, Principal
 from aandacht.accounts.tokens import principal_for_bearer
@@ -85,6 +86,8 @@ def _principal_from_session() -> Principal:
         return ANONYMOUS
     if now - data["seen"] >= _SEEN_PRECISION:
         session[_AUTH] = {**data, "seen": now}
+    if data["kind"] == "person":
+        accounts.note_activity(account)
     return principal_for(data["kind"], account)
 
 

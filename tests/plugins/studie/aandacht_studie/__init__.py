@@ -8,6 +8,9 @@ from sqlalchemy import func, select
 from aandacht.accounts.permissions import public
 from aandacht.db import session
 from aandacht.plugins import Domain, MenuItem, ProfileAttribute
+from aandacht.profiles.selections import document_sql
+from aandacht.segments.arguments import fields
+from aandacht.segments.language import Predicate
 
 _HERE = Path(__file__).parent
 pages = Blueprint("studie", __name__, url_prefix="/studie")
@@ -21,6 +24,20 @@ def internships() -> str:
 
     count = session.execute(select(func.count()).select_from(Internship)).scalar()
     return render_template_string("<h1>Stages: {{ count }}</h1>", count=count)
+
+
+class Delayed(Predicate):
+    """Students with study delay: `{"studie.delayed": {}}`."""
+
+    name = "studie.delayed"
+    label = "Studievertraging"
+    schema = {"type": "object", "additionalProperties": False}
+
+    def check(self, arguments, context):
+        return fields(arguments)
+
+    def compile(self, arguments, context, scope):
+        return document_sql(scope).equals("studie.study_delay", True)
 
 
 class StudieDomain(Domain):
@@ -39,6 +56,9 @@ class StudieDomain(Domain):
 
     def profile_attributes(self):
         return [ProfileAttribute(key="studie.study_delay", label="Studievertraging", type="boolean")]
+
+    def segment_predicates(self):
+        return [Delayed()]
 
 
 domain = StudieDomain()
