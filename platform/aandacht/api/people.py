@@ -74,14 +74,14 @@ class PeopleArgs(ListArgs):
     sort = sort_field(*_SORT_KEYS, default="display_name")
 
 
-def _sees_everyone() -> bool:
+def sees_everyone() -> bool:
     """Whether the caller may see every person (by token: only with `people:read`), not just a caseload."""
     principal = g.principal
     return principal.can(Permission.PEOPLE_VIEW_ALL) and principal.has_scopes(frozenset({"people:read"}))
 
 
 def _visible_people() -> list[Person]:
-    return accounts.all_people() if _sees_everyone() else accounts.caseload(g.principal.id)
+    return accounts.all_people() if sees_everyone() else accounts.caseload(g.principal.id)
 
 
 @blp.route("/people")
@@ -119,7 +119,7 @@ class PersonResource(Resource):
         404 both for a person that does not exist and for one the caller may not see.
         """
         wanted = path_id(person_id, "person_id")
-        if _sees_everyone():
+        if sees_everyone():
             person = get_scoped(Person, wanted)
         else:
             caseload = accounts.caseload(g.principal.id)
