@@ -6,7 +6,7 @@ from aandacht.plugins import Domain
 from aandacht.profiles.definitions import ProfileAttribute, Questionnaire
 from aandacht.tenancy.context import CurrentTenant
 from aandacht_werk.attributes import ATTRIBUTES, CATEGORIES
-from aandacht_werk.demo import load_demo_profiles
+from aandacht_werk.demo import load_demo_profiles, load_demo_segments
 from aandacht_werk.i18n import translations as _translations
 from aandacht_werk.questionnaires import QUESTIONNAIRES
 
@@ -34,8 +34,9 @@ class WerkDomain(Domain):
         return dict(CATEGORIES)
 
     def load_demo_data(self, tenant: CurrentTenant) -> None:
-        """Give the demo residents varied job-seeker profiles."""
+        """Give the demo residents varied job-seeker profiles, and the tenant two saved selections."""
         load_demo_profiles(tenant)
+        load_demo_segments()
 
 
 domain = WerkDomain()

@@ -15,7 +15,33 @@ from aandacht.accounts.service import all_people
 from aandacht.profiles.definitions import ProfileAttribute
 from aandacht.profiles.registry import attributes_for
 from aandacht.profiles.service import may, profile_values, set_values
+from aandacht.segments.language import Viewer
+from aandacht.segments.service import SegmentFields, save_segment, saved_segments
 from aandacht.tenancy.context import CurrentTenant
+
+#: Saved selections a work coach would make first, so the demo's selection list is not empty.
+DEMO_SEGMENTS = (
+    SegmentFields(
+        name="Rijbewijs B en graag buiten",
+        description="Voor vacatures in groen, bouw en bezorging.",
+        predicate={
+            "and": [
+                {"attribute": {"key": "werk.driving_licence", "op": "contains_any", "value": ["b"]}},
+                {"attribute": {"key": "werk.work_environment", "op": "contains_any", "value": ["outdoors"]}},
+            ]
+        },
+    ),
+    SegmentFields(
+        name="Klaar voor werk, twee weken stil",
+        description="Wie klaar is voor werk maar de app 14 dagen niet gebruikte: even bellen.",
+        predicate={
+            "and": [
+                {"attribute": {"key": "werk.readiness", "op": "gte", "value": 4}},
+                {"last_active": {"op": "not_since", "value": {"days_ago": 14}}},
+            ]
+        },
+    ),
+)
 
 
 def load_demo_profiles(tenant: CurrentTenant) -> None:
@@ -31,6 +57,14 @@ def load_demo_profiles(tenant: CurrentTenant) -> None:
         chance = random.Random(f"{tenant.slug}:{person.display_name}")  # noqa: S311 - demo data, not secrets
         answers = {a.key: demo_value(a, chance) for a in fillable if chance.random() < 0.65}
         set_values(person.id, answers, source="system", audience="system", detail="demo")
+
+
+def load_demo_segments() -> None:
+    """Save the demo selections that the tenant does not have yet."""
+    existing = {segment.name for segment in saved_segments()}
+    for fields in DEMO_SEGMENTS:
+        if fields.name not in existing:
+            save_segment(fields, Viewer.system())
 
 
 def demo_value(attribute: ProfileAttribute, chance: random.Random) -> Any:

@@ -7,13 +7,16 @@ has the password `DEMO_PASSWORD`; demo staff share one authenticator secret, and
 
 from __future__ import annotations
 
+import random
+from datetime import datetime, timedelta
+
 import pyotp
 from sqlalchemy import select
 
 from aandacht.accounts import service
 from aandacht.accounts.models import Person, StaffMember
 from aandacht.accounts.secrets import seal
-from aandacht.db import session
+from aandacht.db import session, utcnow
 from aandacht.tenancy.context import CurrentTenant
 
 DEMO_PASSWORD = "demo-aandacht"  # noqa: S105 - printed in the README for the demo on one's own machine
@@ -87,4 +90,13 @@ def _resident(name: str, email: str) -> Person:
     existing = session.execute(select(Person).where(Person.email == email)).scalar_one_or_none()
     if existing is not None:
         return existing
-    return service.create_person(display_name=name, email=email, password=DEMO_PASSWORD)
+    person = service.create_person(display_name=name, email=email, password=DEMO_PASSWORD)
+    person.last_active_at = _demo_last_active(email)
+    session.commit()
+    return person
+
+
+def _demo_last_active(email: str) -> datetime | None:
+    """A varied, repeatable last use of the app: some residents recently, some weeks ago, some never."""
+    days = random.Random(email).choice((0, 1, 3, 9, 16, 30, 45, None))  # noqa: S311 - demo data
+    return None if days is None else utcnow() - timedelta(days=days, hours=3)
