@@ -29,6 +29,7 @@ from aandacht.profiles import import_views
 from aandacht.profiles import models as _profile_models  # noqa: F401 - registers the profile tables
 from aandacht.profiles import views as profile_views
 from aandacht.segments import service as _segments  # noqa: F401 - registers the segment tables and demand
+from aandacht.segments import views as segment_views
 from aandacht.tenancy import models as _tenancy_models  # noqa: F401 - registers the tenant tables
 from aandacht.tenancy import resolution, scoping
 from aandacht.web import assets, caseloads, faces, views
@@ -84,6 +85,7 @@ def create_app(config: Mapping[str, str] | None = None) -> Flask:
     app.register_blueprint(import_views.blueprint)
     app.register_blueprint(profile_views.blueprint)
     app.register_blueprint(profile_cards.blueprint)
+    app.register_blueprint(segment_views.blueprint)
     api.init_app(app)
     app.register_error_handler(HTTPException, views.render_error)
     cli.init_app(app)

@@ -37,6 +37,8 @@ class Permission(StrEnum):
     PEOPLE_VIEW_ALL = "people.view_all"
     #: Assign people to coaches' caseloads and take them out (team leads, administrators).
     CASELOAD_MANAGE = "caseload.manage"
+    #: Download lists of people with their contact details (a selection's results as CSV).
+    PEOPLE_EXPORT = "people.export"
     #: The tenant portal: the organisation's own administration.
     PORTAL = "portal"
     #: Create, change and deactivate staff accounts.
@@ -57,6 +59,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.CASELOAD_VIEW,
             Permission.PEOPLE_VIEW_ALL,
             Permission.CASELOAD_MANAGE,
+            Permission.PEOPLE_EXPORT,
         }
     ),
     "tenant_admin": frozenset(

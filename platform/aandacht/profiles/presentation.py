@@ -186,9 +186,9 @@ def export_csv(rows: list[dict[str, Any]]) -> str:
     for row in rows:
         writer.writerow(
             [
-                _cell(row["key"]),
-                _cell(row["label"]),
-                _cell(row["value_text"]),
+                spreadsheet_safe(row["key"]),
+                spreadsheet_safe(row["label"]),
+                spreadsheet_safe(row["value_text"]),
                 row["last_changed"] or "",
                 row["source"] or "",
             ]
@@ -196,7 +196,8 @@ def export_csv(rows: list[dict[str, Any]]) -> str:
     return out.getvalue()
 
 
-def _cell(text: str) -> str:
+def spreadsheet_safe(text: str) -> str:
+    """`text` for a CSV cell: one that a spreadsheet would run as a formula is quoted with '."""
     return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 

@@ -34,7 +34,7 @@ class SegmentMembership(Predicate):
     }
 
     @override
-    def check(self, arguments: Any, context: Context) -> tuple[uuid.UUID, Node | None]:
+    def check(self, arguments: Any, context: Context) -> tuple[uuid.UUID, Node, bool]:
         raw = text(fields(arguments, required=["id"])["id"], "id")
         try:
             segment_id = uuid.UUID(raw)
@@ -50,20 +50,19 @@ class SegmentMembership(Predicate):
             node = check(segment.predicate, context)  # also for a static one: may the viewer select so?
         finally:
             context.visiting.pop()
-        return segment_id, None if segment.kind == "static" else node
+        return segment_id, node, segment.kind == "static"
 
     @override
     def compile(
-        self, arguments: tuple[uuid.UUID, Node | None], context: Context, scope: Any
+        self, arguments: tuple[uuid.UUID, Node, bool], context: Context, scope: Any
     ) -> ColumnElement[bool]:
-        segment_id, node = arguments
-        if node is not None:
+        segment_id, node, frozen = arguments
+        if not frozen:
             return compiler.condition(node, context, scope)
         members = select(SegmentMember.person_id).where(SegmentMember.segment_id == segment_id)
         return scope.person.id.in_(members)
 
     @override
-    def reads(self, arguments: tuple[uuid.UUID, Node | None]) -> Any:
-        node = arguments[1]
-        for leaf in node.leaves() if node is not None else ():
+    def reads(self, arguments: tuple[uuid.UUID, Node, bool]) -> Any:
+        for leaf in arguments[1].leaves():
             yield from leaf.predicate.reads(leaf.arguments)
