@@ -496,6 +496,22 @@ def documents(population: Population, *, coach: bool = False, depth: int = 3) ->
     return nodes
 
 
+#: Few attributes of the types whose conditions merge into one containment: the same key meets itself.
+MERGING_KEYS = ["tenant.sector", "tenant.languages", "tenant.licence"]
+
+
+def merging_documents() -> st.SearchStrategy[Any]:
+    """And/or trees over `MERGING_KEYS` only, where the compiler merges conditions into one lookup."""
+    return st.recursive(
+        _attribute(MERGING_KEYS),
+        lambda inner: (
+            st.lists(inner, min_size=2, max_size=4).map(lambda items: {"and": items})
+            | st.lists(inner, min_size=2, max_size=3).map(lambda items: {"or": items})
+        ),
+        max_leaves=8,
+    )
+
+
 # --- The schema ----------------------------------------------------------------------------------------
 
 
@@ -532,6 +548,16 @@ def test_each_condition_alone_and_negated_selects_whom_the_semantics_select(popu
         found = person_ids(document, SYSTEM, now=NOW)
         assert sorted(found) == sorted(expected), population.disagreement(found, expected)
         assert count(document, SYSTEM, now=NOW) == len(expected)
+
+
+@PROPERTY_SETTINGS
+@given(data=st.data())
+def test_conditions_merged_into_one_lookup_select_as_each_alone(population, in_tenant, data):
+    with in_tenant(population.tenant):
+        document = data.draw(merging_documents(), label="document")
+        expected = selected(document, population.world, NOW)
+        found = person_ids(document, SYSTEM, now=NOW)
+        assert sorted(found) == sorted(expected), population.disagreement(found, expected)
 
 
 @PROPERTY_SETTINGS

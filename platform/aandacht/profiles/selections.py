@@ -107,23 +107,30 @@ class AttributeValue(Predicate):
             return document.missing(key)
         if op == "is_set":
             return not_(document.missing(key))
-        if op == "declined":
-            return document.equals(key, PREFER_NOT_TO_SAY)
-        if op == "eq":
-            return document.equals(key, value)
+        documents = self.containment(arguments)
+        if documents is not None:
+            return document.holds_one_of(documents)
         if op == "ne":
             declined = document.equals(key, PREFER_NOT_TO_SAY)
             return and_(not_(document.missing(key)), not_(document.equals(key, value)), not_(declined))
-        if op == "in":
-            return or_(*(document.equals(key, item) for item in value))
-        if op == "contains_any":
-            return or_(*(document.contains(key, [item]) for item in value))
-        if op == "contains_all":
-            return document.contains(key, value)
         kind = "number" if attribute.type in ("number", "scale") else "text"
         if op == "between":
             return document.compare(key, kind, lambda column: column.between(value[0], value[1]))
         return document.compare(key, kind, lambda column: getattr(column, _PYTHON_OPS[op])(value))
+
+    @override
+    def containment(self, arguments: tuple[ProfileAttribute, str, Any]) -> list[dict[str, Any]] | None:
+        attribute, op, value = arguments
+        key = attribute.key
+        if op in ("eq", "declined"):
+            return [{key: PREFER_NOT_TO_SAY if op == "declined" else value}]
+        if op == "in":
+            return [{key: item} for item in value]
+        if op == "contains_any":
+            return [{key: [item]} for item in value]
+        if op == "contains_all":
+            return [{key: list(value)}]
+        return None
 
     @override
     def reads(self, arguments: tuple[ProfileAttribute, str, Any]) -> Iterator[str]:
@@ -228,6 +235,14 @@ class DocumentSQL:
     def __init__(self, values: Any) -> None:
         self.values = values
 
+    def holds_one_of(self, documents: Sequence[dict[str, Any]]) -> ColumnElement[bool]:
+        """The stored document contains one of `documents` (none: false)."""
+        return or_(*(self.holds(document) for document in documents)) if documents else false()
+
+    def holds(self, document: dict[str, Any]) -> ColumnElement[bool]:
+        """The stored document contains `document`: each of its values, each option of its lists."""
+        raise NotImplementedError
+
     def equals(self, key: str, value: Any) -> ColumnElement[bool]:
         """The stored value is `value`."""
         raise NotImplementedError
@@ -248,16 +263,17 @@ class DocumentSQL:
 class PostgresDocument(DocumentSQL):
     """JSONB: containment for what the GIN index can answer, extraction for ranges."""
 
-    def _contains(self, document: dict[str, Any]) -> ColumnElement[bool]:
+    @override
+    def holds(self, document: dict[str, Any]) -> ColumnElement[bool]:
         return self.values.op("@>", is_comparison=True)(literal(document, JSONB))
 
     @override
     def equals(self, key: str, value: Any) -> ColumnElement[bool]:
-        return self._contains({key: value})
+        return self.holds({key: value})
 
     @override
     def contains(self, key: str, options: Sequence[str]) -> ColumnElement[bool]:
-        return self._contains({key: list(options)})
+        return self.holds({key: list(options)})
 
     def _item(self, key: str) -> Any:
         return coerce(self.values, JSONB)[key]
@@ -287,6 +303,15 @@ class SQLiteDocument(DocumentSQL):
 
     def _extract(self, key: str) -> Any:
         return func.json_extract(self.values, self._path(key))
+
+    @override
+    def holds(self, document: dict[str, Any]) -> ColumnElement[bool]:
+        return and_(
+            *(
+                self.contains(key, value) if isinstance(value, list) else self.equals(key, value)
+                for key, value in document.items()
+            )
+        )
 
     @override
     def equals(self, key: str, value: Any) -> ColumnElement[bool]:

@@ -13,6 +13,7 @@ also lets the planner turn the left join into an inner one.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +22,11 @@ from sqlalchemy import ColumnElement, Select, and_, false, func, not_, or_, sele
 from aandacht.accounts.models import Person
 from aandacht.accounts.selections import in_caseload_of
 from aandacht.profiles.models import Profile
+from aandacht.profiles.selections import document_sql
 from aandacht.segments.language import Context, Node
+
+#: The most alternatives a merged containment may have before conditions are kept apart.
+MAX_ALTERNATIVES = 64
 
 
 @dataclass(frozen=True)
@@ -37,12 +42,82 @@ def condition(node: Node, context: Context, scope: Scope) -> ColumnElement[bool]
     """The SQL condition of one checked node."""
     if node.predicate is not None:
         return node.predicate.compile(node.arguments, context, scope)
-    parts = [condition(child, context, scope) for child in node.children]
     if node.kind == "and":
-        return and_(*parts) if parts else true()
+        return _conjunction(node.children, context, scope)
+    parts = [condition(child, context, scope) for child in node.children]
     if node.kind == "or":
         return or_(*parts) if parts else false()
     return not_(func.coalesce(parts[0], false()))
+
+
+def _conjunction(children: tuple[Node, ...], context: Context, scope: Scope) -> ColumnElement[bool]:
+    """The children of an `and`; those that are profile containments merge into one lookup.
+
+    `a AND (b OR c)` over the profile document becomes `values @> {a,b} OR values @> {a,c}`: each
+    alternative is answered by the GIN index as a whole, instead of the index answering `a` and every
+    candidate row then being read to test `b OR c`.
+    """
+    merged: list[dict[str, Any]] | None = None
+    rest: list[Node] = []
+    for child in children:
+        documents = containment(child)
+        combined = documents if merged is None or documents is None else combine(merged, documents)
+        if combined is None:
+            rest.append(child)
+        else:
+            merged = combined
+    parts = [] if merged is None else [document_sql(scope).holds_one_of(merged)]
+    parts += [condition(child, context, scope) for child in rest]
+    return and_(*parts) if parts else true()
+
+
+def containment(node: Node) -> list[dict[str, Any]] | None:
+    """The profile documents one of which a person's profile must contain for `node` to hold, or None."""
+    if node.predicate is not None:
+        return node.predicate.containment(node.arguments)
+    if node.kind == "not" or not node.children:
+        return None
+    alternatives = [containment(child) for child in node.children]
+    if any(documents is None for documents in alternatives):
+        return None
+    if node.kind == "or":
+        found = [document for documents in alternatives for document in documents]
+        return found if len(found) <= MAX_ALTERNATIVES else None
+    merged: list[dict[str, Any]] | None = alternatives[0]
+    for documents in alternatives[1:]:
+        merged = combine(merged, documents) if merged is not None else None
+    return merged
+
+
+def combine(left: list[dict[str, Any]], right: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
+    """The alternatives of `left AND right` (every pair merged), or None when there would be too many."""
+    if len(left) * len(right) > MAX_ALTERNATIVES:
+        return None
+    found: dict[str, dict[str, Any]] = {}
+    for one in left:
+        for other in right:
+            document = _merged(one, other)
+            if document is not None:
+                found.setdefault(json.dumps(document, sort_keys=True), document)
+    return list(found.values())
+
+
+def _merged(one: dict[str, Any], other: dict[str, Any]) -> dict[str, Any] | None:
+    """One document holding both, or None when no profile can contain both (one key, two values)."""
+    document = dict(one)
+    for key, value in other.items():
+        if key not in document:
+            document[key] = value
+        elif isinstance(value, list) and isinstance(document[key], list):
+            document[key] = sorted({*document[key], *value})
+        elif not _same(document[key], value):
+            return None
+    return document
+
+
+def _same(one: Any, other: Any) -> bool:
+    """Equal as JSON values (in Python, True == 1)."""
+    return not isinstance(one, list) and isinstance(one, bool) == isinstance(other, bool) and one == other
 
 
 def people_matching(node: Node, context: Context, dialect: str, *columns: Any) -> Select[Any]:

@@ -122,6 +122,14 @@ class Predicate:
         """The profile attribute keys it selects on."""
         return iter(())
 
+    def containment(self, arguments: Any) -> list[dict[str, Any]] | None:
+        """The profile documents one of which a person's profile must contain for this to hold, or None.
+
+        What can say so lets the compiler merge the conditions of an `and` into one lookup of the
+        profile index (`values @> {...}`) instead of one lookup per condition.
+        """
+        return None
+
 
 # --- The checked tree --------------------------------------------------------------------------------
 
