@@ -271,7 +271,12 @@ def create_database(name: str) -> dict[str, str]:
         if not connection.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": APP_ROLE}).first():
             connection.execute(text(f"CREATE ROLE {APP_ROLE} LOGIN PASSWORD '{APP_ROLE_PASSWORD}'"))
         connection.execute(text(f'CREATE DATABASE "{name}"'))
-    admin = server.set(database=name)
+    return database_settings(name)
+
+
+def database_settings(name: str) -> dict[str, str]:
+    """The app's settings for database `name` of the server: the owner's URL and the app role's."""
+    admin = server_url().set(database=name)
     app_url = admin.set(username=APP_ROLE, password=APP_ROLE_PASSWORD)
     return {
         "DATABASE_URL": app_url.render_as_string(hide_password=False),

@@ -45,10 +45,10 @@ class Messages(Predicate):
     ) -> ColumnElement[bool]:
         event, channel, period = arguments
         moment = Message.sent_at if event == "received" else Message.opened_at
-        conditions = [Message.person_id == scope.person.id, moment.is_not(None)]
+        conditions = [moment.is_not(None)]
         if channel is not None:
             conditions.append(Message.channel == channel)
-        return counted(Message, conditions, period, moment)
+        return counted(Message.person_id, conditions, period, moment, scope)
 
 
 PREDICATES: tuple[Predicate, ...] = (Messages(),)

@@ -42,10 +42,10 @@ class Interactions(Predicate):
         self, arguments: tuple[str, str | None, CountInPeriod], context: Context, scope: Any
     ) -> ColumnElement[bool]:
         kind, item_type, period = arguments
-        conditions = [InteractionEvent.person_id == scope.person.id, InteractionEvent.kind == kind]
+        conditions = [InteractionEvent.kind == kind]
         if item_type is not None:
             conditions.append(InteractionEvent.item_type == item_type)
-        return counted(InteractionEvent, conditions, period, InteractionEvent.occurred_at)
+        return counted(InteractionEvent.person_id, conditions, period, InteractionEvent.occurred_at, scope)
 
 
 PREDICATES: tuple[Predicate, ...] = (Interactions(),)

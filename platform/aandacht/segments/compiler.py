@@ -36,6 +36,8 @@ class Scope:
     person: type[Person]
     values: Any
     dialect: str
+    #: Whether the viewer selects among a few people (their caseload), not among everyone.
+    narrow: bool = False
 
 
 def condition(node: Node, context: Context, scope: Scope) -> ColumnElement[bool]:
@@ -122,14 +124,14 @@ def _same(one: Any, other: Any) -> bool:
 
 def people_matching(node: Node, context: Context, dialect: str, *columns: Any) -> Select[Any]:
     """SELECT `columns` (default: the person's id) of the people the tree selects, as the viewer may."""
-    scope = Scope(person=Person, values=Profile.values, dialect=dialect)
+    viewer = context.viewer
+    scope = Scope(person=Person, values=Profile.values, dialect=dialect, narrow=not viewer.sees_everyone)
     statement = (
         select(*(columns or (Person.id,)))
         .select_from(Person)
         .outerjoin(Profile)
         .where(Person.active.is_(True), condition(node, context, scope))
     )
-    viewer = context.viewer
     if not viewer.sees_everyone:
         statement = statement.where(in_caseload_of(viewer.staff_id) if viewer.staff_id else false())
     return statement
