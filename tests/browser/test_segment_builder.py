@@ -60,6 +60,7 @@ def test_a_coach_builds_and_saves_a_selection(site, page, create_tenant, assert_
     page.select_option("#g0-c1-value", "yes")
     expect(count).to_contain_text("1")
     expect(page.get_by_test_id("selection-sample")).not_to_contain_text("Bram Jansen")
+    expect(page.locator('fieldset[data-testid^="condition-0-"]')).to_have_count(2)
     assert page.evaluate("window.stayedOnPage") is True
     assert_accessible(page)
     save_screenshot(page, "workspace-selection-builder.png", full_page=True)

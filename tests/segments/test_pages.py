@@ -58,9 +58,15 @@ def sector_form(value="zorg", **extra):
     return {**SECTOR_IS_ZORG, "g0-c0-op": "eq", "g0-c0-value": value, "combine": "and", **extra}
 
 
-def post(client, world, path, data):
+def post(client, world, path, data, headers=None):
     token = csrf_token(client.get(url(world, "new"), headers=EN))
-    return client.post(url(world, path), data={**data, "csrf_token": token}, headers=EN)
+    return client.post(
+        url(world, path), data={**data, "csrf_token": token}, headers={**EN, **(headers or {})}
+    )
+
+
+#: What htmx sends when a button named "action" makes the request (not a change of a field).
+BUTTON = {"HX-Request": "true", "HX-Trigger-Name": "action"}
 
 
 # --- The builder's form and document --------------------------------------------------------------------
@@ -164,10 +170,19 @@ def test_the_live_count_and_sample_show_only_the_coachs_caseload(client, world):
 
 def test_the_lead_sees_everyone_and_adding_a_condition_draws_a_new_row(client, world):
     log_in(client, world.tenant, "staff", world.lead)
-    answer = post(client, world, "preview", sector_form(action="add-condition-0"))
+    answer = post(client, world, "preview", sector_form(action="add-condition-0"), BUTTON)
     text = answer.get_data(as_text=True)
     assert "2 people match" in text and "Bram" in text
     assert 'data-testid="condition-0-1"' in text
+
+
+def test_a_change_after_a_click_does_not_repeat_the_click(client, world):
+    log_in(client, world.tenant, "staff", world.lead)
+    change = {"HX-Request": "true", "HX-Trigger-Name": "g0-c0-value"}
+    text = post(client, world, "preview", sector_form(action="add-condition-0"), change).get_data(
+        as_text=True
+    )
+    assert 'data-testid="condition-0-0"' in text and 'data-testid="condition-0-1"' not in text
 
 
 def test_a_lead_cannot_select_on_a_question_only_the_person_sees(client, world):

@@ -172,11 +172,20 @@ def preview(segment_id: uuid.UUID | None = None) -> str:
     choices = choices_for(viewer, editing=segment.id if segment else None)
     draft = _draft_from_form(request.form, choices, segment)
     if draft.selection is not None:
-        apply_action(draft.selection, request.form.get("action", ""))
+        apply_action(draft.selection, _clicked_action())
     outcome = _outcome(draft.built(choices), viewer)
     return render_template(
         "segments/_preview.html", **_builder_values(draft, segment, choices, outcome), **template_values()
     )
+
+
+def _clicked_action() -> str:
+    """The action of the button that sent this request; none for a change of a field.
+
+    htmx sends the last clicked submit button's value along with later requests of the same form, so
+    an "add a condition" would repeat at every change; HX-Trigger-Name tells whether a button sent it.
+    """
+    return request.form.get("action", "") if request.headers.get("HX-Trigger-Name") == "action" else ""
 
 
 def _build(segment: Segment | None) -> str | tuple[str, int] | Response:
