@@ -76,6 +76,7 @@ test: install-test
 bench: install-test
 	$(BIN)/python -m bench.tenant_scoping
 	$(BIN)/python -m bench.profiles
+	$(BIN)/python -m bench.segments
 
 lint: install-test
 	$(BIN)/ruff check platform domains tests bench migrations
