@@ -3,8 +3,8 @@
 On PostgreSQL an equality, a choice among values and a multiple choice compile to containment (`@>`)
 on the profile document, which its GIN index (jsonb_path_ops) answers; ranges read the value out and
 compare it, after the index has narrowed the rows. On SQLite they read the value with json_extract.
-The answer "prefer not to say" matches none of the comparisons, only `declined`; `is_empty` means no
-answer at all.
+A comparison on a scale is a choice among its steps. The answer "prefer not to say" matches none of the
+comparisons, only `declined`; `is_empty` means no answer at all.
 """
 
 from __future__ import annotations
@@ -48,6 +48,8 @@ OPERATORS: dict[str, tuple[str, ...]] = {
 ALL_OPERATORS = tuple(dict.fromkeys(op for ops in OPERATORS.values() for op in ops))
 _PYTHON_OPS = {"lt": "__lt__", "lte": "__le__", "gt": "__gt__", "gte": "__ge__"}
 MAX_VALUES = 100
+#: The most steps of a scale whose comparisons become a choice among its steps (more stay comparisons).
+MAX_STEPS = 16
 
 
 def may_select_on(context: Context, attribute: ProfileAttribute) -> bool:
@@ -130,11 +132,36 @@ class AttributeValue(Predicate):
             return [{key: [item]} for item in value]
         if op == "contains_all":
             return [{key: list(value)}]
-        return None
+        steps = _steps(attribute)
+        if steps is None or op not in (*COMPARISONS, "between", "ne"):
+            return None
+        return [{key: step} for step in steps if _compares(step, op, value)]
 
     @override
     def reads(self, arguments: tuple[ProfileAttribute, str, Any]) -> Iterator[str]:
         yield arguments[0].key
+
+
+def _steps(attribute: ProfileAttribute) -> tuple[int, ...] | None:
+    """The steps of a scale (1-5 unless said otherwise), or None for any other attribute.
+
+    A comparison on a scale is then a choice among its steps ("4 or more" is 4 or 5), which the
+    profile index answers. A value outside the scale's current steps (stored before its bounds
+    changed) is not selected by a comparison.
+    """
+    if attribute.type != "scale":
+        return None
+    low, high = (int(bound) for bound in attribute.bounds)
+    return tuple(range(low, high + 1)) if high - low < MAX_STEPS else None
+
+
+def _compares(answer: Any, op: str, value: Any) -> bool:
+    """Whether a stored `answer` meets the comparison, as the SQL comparison would decide."""
+    if op == "ne":
+        return answer != value
+    if op == "between":
+        return value[0] <= answer <= value[1]
+    return getattr(answer, _PYTHON_OPS[op])(value)
 
 
 def _value(attribute: ProfileAttribute, raw: Any, context: Context, *path: str | int) -> Any:
