@@ -106,6 +106,10 @@ def includes(document: Any, viewer: Viewer, person_id: uuid.UUID, *, now: dateti
 def attributes_read(document: Any, viewer: Viewer) -> set[str]:
     """The profile attribute keys the document selects on (through saved segments too)."""
     node, _context = checked(document, viewer)
+    return _read_by(node)
+
+
+def _read_by(node: Node) -> set[str]:
     return {key for leaf in node.leaves() for key in leaf.predicate.reads(leaf.arguments)}
 
 
@@ -233,9 +237,10 @@ def _name_taken(name: str, segment: Segment | None) -> bool:
 def _demand(_sender: Any, *, tenant: CurrentTenant, **_kwargs: Any) -> dict[str, int]:
     """The attributes the tenant's saved segments select on: ask those questions first."""
     weights: dict[str, int] = {}
+    context = context_for(Viewer.system())  # one registry lookup for all segments
     for segment in saved_segments():
         try:
-            keys = attributes_read(segment.predicate, Viewer.system())
+            keys = _read_by(check(segment.predicate, context))
         except SelectionInvalid:
             continue
         for key in keys:
