@@ -5,7 +5,9 @@ from __future__ import annotations
 from contextlib import contextmanager
 
 import pytest
+from sqlalchemy import func
 
+from aandacht.segments import service as segments
 from aandacht.tenancy.context import tenant_context
 from tests.helpers import HEALTH_ATTRIBUTES
 
@@ -46,3 +48,14 @@ def in_tenant(app):
             yield
 
     return enter
+
+
+@pytest.fixture
+def slow_statements(monkeypatch):
+    """Every selection statement also waits 0.2 s in the database (PostgreSQL's pg_sleep)."""
+    compile_people = segments.people_matching
+
+    def slowly(*arguments, **options):
+        return compile_people(*arguments, **options).where(func.pg_sleep(0.2).is_not(None))
+
+    monkeypatch.setattr(segments, "people_matching", slowly)

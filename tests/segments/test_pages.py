@@ -221,6 +221,24 @@ def test_the_results_page_shows_the_coach_only_their_caseload(client, world, in_
     assert client.get(url(world, f"{segment}/edit")).status_code == 403
 
 
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+def test_the_list_leaves_a_slow_count_to_the_selections_own_page(
+    client, world, in_tenant, slow_statements, monkeypatch
+):
+    segment = save(
+        world,
+        in_tenant,
+        "Zorg",
+        {"attribute": {"key": "tenant.sector", "op": "eq", "value": "zorg"}},
+        world.lead,
+    )
+    monkeypatch.setattr("aandacht.segments.views.LIST_COUNT_TIMEOUT_MS", 50)
+    log_in(client, world.tenant, "staff", world.lead)
+    listing = client.get(url(world), headers=EN).get_data(as_text=True)
+    assert re.search(rf'data-testid="count-{segment}"><span class="muted">open it to count<', listing)
+    assert "2 people" in client.get(url(world, str(segment)), headers=EN).get_data(as_text=True)
+
+
 # --- Saving ----------------------------------------------------------------------------------------------
 
 

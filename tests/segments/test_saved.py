@@ -17,6 +17,7 @@ from aandacht.segments.schema import document_schema
 from aandacht.segments.service import (
     SegmentFields,
     SegmentInvalid,
+    SelectionTooSlow,
     as_document,
     count,
     delete_segment,
@@ -148,3 +149,13 @@ def test_the_command_line_counts_a_document_or_says_what_is_wrong(people, runner
     assert result.exit_code == 0 and result.output.startswith("3 ")
     result = runner.invoke(args=["segments", "count", "--tenant", tenant.slug, str(bad)])
     assert result.exit_code == 1 and "/and/0/attribute/op" in result.output
+
+
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+def test_a_count_that_takes_too_long_is_stopped_and_says_so(people, in_tenant, slow_statements):
+    tenant, _ids = people
+    with in_tenant(tenant):
+        with pytest.raises(SelectionTooSlow) as stopped:
+            count(IN_ZORG, SYSTEM, timeout_ms=50)
+        assert stopped.value.problems[0].path == ""
+        assert count(IN_ZORG, SYSTEM) == 3  # the next statement runs in a fresh transaction

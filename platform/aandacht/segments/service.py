@@ -15,6 +15,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, insert, select
+from sqlalchemy.exc import OperationalError
 
 from aandacht.accounts.models import Person
 from aandacht.accounts.permissions import Permission
@@ -24,16 +25,30 @@ from aandacht.profiles.registry import attributes_for
 from aandacht.profiles.service import audience_of
 from aandacht.profiles.signals import attribute_demand
 from aandacht.segments.compiler import people_matching
-from aandacht.segments.language import Context, Node, SelectionInvalid, Viewer, check
+from aandacht.segments.language import Context, Node, Problem, SelectionInvalid, Viewer, check
 from aandacht.segments.models import KINDS, Segment, SegmentMember
 from aandacht.segments.registry import predicates_for
 from aandacht.tenancy.context import CurrentTenant, require_tenant
 from aandacht.tenancy.scoping import get_scoped
 
+#: How long a count or a page of people may run on PostgreSQL before the database stops it.
+INTERACTIVE_TIMEOUT_MS = 15_000
+#: PostgreSQL's error code of a statement stopped by its timeout (query_canceled).
+QUERY_CANCELED = "57014"
 #: How many people a sample shows.
 SAMPLE_SIZE = 10
 #: The weight one saved segment gives each attribute it selects on, and the most in total.
 DEMAND_PER_SEGMENT, MOST_DEMAND = 20, 100
+
+
+class SelectionTooSlow(SelectionInvalid):
+    """The database stopped a count or a list that took too long (a problem of the whole document)."""
+
+    def __init__(self) -> None:
+        message = _(
+            "This selection takes too long to count. Make it narrower, for example with your caseload."
+        )
+        super().__init__([Problem("", message)])
 
 
 class SegmentInvalid(ValueError):
@@ -78,18 +93,40 @@ def _statement(document: Any, viewer: Viewer, now: datetime | None, *columns: An
     return people_matching(node, context, session.get_bind().dialect.name, *columns)
 
 
-def count(document: Any, viewer: Viewer, *, now: datetime | None = None) -> int:
-    """How many people the document selects, as the viewer may see them."""
+def count(
+    document: Any, viewer: Viewer, *, now: datetime | None = None, timeout_ms: int = INTERACTIVE_TIMEOUT_MS
+) -> int:
+    """How many people the document selects, as the viewer may see them; raises SelectionTooSlow."""
     statement = _statement(document, viewer, now, func.count(Person.id))
-    return session.execute(statement).scalar_one()
+    return _interactive(statement, timeout_ms).scalar_one()
 
 
 def people(
-    document: Any, viewer: Viewer, *, limit: int | None = None, offset: int = 0, now: datetime | None = None
+    document: Any,
+    viewer: Viewer,
+    *,
+    limit: int | None = None,
+    offset: int = 0,
+    now: datetime | None = None,
+    timeout_ms: int = INTERACTIVE_TIMEOUT_MS,
 ) -> list[Person]:
-    """The people the document selects, by name; `limit` for a page or a sample."""
+    """The people the document selects, by name; `limit` for a page or a sample. Raises SelectionTooSlow."""
     statement = _statement(document, viewer, now, Person).order_by(Person.display_name, Person.id)
-    return list(session.execute(statement.limit(limit).offset(offset)).scalars())
+    return list(_interactive(statement.limit(limit).offset(offset), timeout_ms).scalars())
+
+
+def _interactive(statement: Any, timeout_ms: int) -> Any:
+    """Run a statement someone waits for; on PostgreSQL the database stops it after `timeout_ms`."""
+    if session.get_bind().dialect.name != "postgresql":
+        return session.execute(statement)
+    session.execute(select(func.set_config("statement_timeout", str(timeout_ms), True)))
+    try:
+        return session.execute(statement)
+    except OperationalError as error:
+        if getattr(error.orig, "sqlstate", None) != QUERY_CANCELED:
+            raise
+        session.rollback()
+        raise SelectionTooSlow() from None
 
 
 def person_ids(document: Any, viewer: Viewer, *, now: datetime | None = None) -> list[uuid.UUID]:

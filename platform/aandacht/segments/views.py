@@ -43,11 +43,14 @@ from aandacht.segments.builder import (
 from aandacht.segments.choices import Choices, choices_for, template_values
 from aandacht.segments.language import Problem, SelectionInvalid, Viewer
 from aandacht.segments.models import Segment
+from aandacht.segments.service import SelectionTooSlow
 from aandacht.tenancy.scoping import get_scoped
 
 blueprint = Blueprint("segments", __name__, url_prefix="/workspace/segments", template_folder="templates")
 #: People per page of a selection's results.
 PAGE_SIZE = 50
+#: How long the list of selections waits for each count before it leaves the counting to its own page.
+LIST_COUNT_TIMEOUT_MS = 2_000
 
 
 @dataclass
@@ -134,15 +137,18 @@ def index() -> str:
     """The tenant's saved selections: live or frozen, owner, and how many people the viewer sees in each."""
     viewer = _viewer()
     owners = {staff.id: staff.display_name for staff in accounts.all_staff()}
-    rows = [(segment, _count(segment, viewer)) for segment in service.saved_segments()]
+    rows = [(segment, *_count(segment, viewer)) for segment in service.saved_segments()]
     return render_template("segments/index.html", rows=rows, owners=owners, **_menus())
 
 
-def _count(segment: Segment, viewer: Viewer) -> int | None:
+def _count(segment: Segment, viewer: Viewer) -> tuple[int | None, str]:
+    """The number of people in the list, or why it is not shown (a slow count waits for its own page)."""
     try:
-        return service.count(service.as_document(segment), viewer)
+        return service.count(service.as_document(segment), viewer, timeout_ms=LIST_COUNT_TIMEOUT_MS), ""
+    except SelectionTooSlow:
+        return None, _("open it to count")
     except SelectionInvalid:
-        return None  # it selects on something the viewer may not select on
+        return None, _("not for your role")  # it selects on something the viewer may not select on
 
 
 # --- The builder ---------------------------------------------------------------------------------------
