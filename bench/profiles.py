@@ -726,13 +726,19 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=4)
     parser.add_argument("--keep", action="store_true", help="keep the database (to explore it)")
     args = parser.parse_args()
-    if not os.environ.get("DATABASE_URL", "").startswith("postgresql"):
-        print(
-            "bench.profiles: skipped, it needs PostgreSQL: set DATABASE_URL to a superuser URL, e.g. "
-            "postgresql://postgres@127.0.0.1/postgres"
-        )
-        return
-    run(args)
+    if has_postgres("bench.profiles"):
+        run(args)
+
+
+def has_postgres(bench: str) -> bool:
+    """Whether DATABASE_URL names a PostgreSQL server; if not, `bench` says it is skipped, and why."""
+    if os.environ.get("DATABASE_URL", "").startswith("postgresql"):
+        return True
+    print(
+        f"{bench}: skipped, it needs PostgreSQL: set DATABASE_URL to a superuser URL, e.g. "
+        "postgresql://postgres@127.0.0.1/postgres"
+    )
+    return False
 
 
 if __name__ == "__main__":

@@ -59,6 +59,7 @@ from bench.profiles import (
     create_database,
     database_settings,
     drop_database,
+    has_postgres,
     libpq,
     load,
     median,
@@ -580,13 +581,8 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the database (to explore it)")
     parser.add_argument("--reuse", metavar="DATABASE", help="measure again on a database kept by --keep")
     args = parser.parse_args()
-    if not os.environ.get("DATABASE_URL", "").startswith("postgresql"):
-        print(
-            "bench.segments: skipped, it needs PostgreSQL: set DATABASE_URL to a superuser URL, e.g. "
-            "postgresql://postgres@127.0.0.1/postgres"
-        )
-        return
-    run(args)
+    if has_postgres("bench.segments"):
+        run(args)
 
 
 if __name__ == "__main__":

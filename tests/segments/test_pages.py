@@ -44,6 +44,10 @@ def world(selection_tenant, create_person, create_staff, in_tenant):
     return type("World", (), {"tenant": selection_tenant, "ids": ids, "coach": coach, "lead": lead})
 
 
+#: The people who work in care.
+IN_ZORG = {"attribute": {"key": "tenant.sector", "op": "eq", "value": "zorg"}}
+
+
 def url(world, path=""):
     return f"/t/{world.tenant.slug}/workspace/segments/{path}"
 
@@ -208,7 +212,7 @@ def test_the_results_page_shows_the_coach_only_their_caseload(client, world, in_
         world,
         in_tenant,
         "Zorg",
-        {"attribute": {"key": "tenant.sector", "op": "eq", "value": "zorg"}},
+        IN_ZORG,
         world.lead,
     )
     log_in(client, world.tenant, "staff", world.coach)
@@ -229,7 +233,7 @@ def test_the_list_leaves_a_slow_count_to_the_selections_own_page(
         world,
         in_tenant,
         "Zorg",
-        {"attribute": {"key": "tenant.sector", "op": "eq", "value": "zorg"}},
+        IN_ZORG,
         world.lead,
     )
     monkeypatch.setattr("aandacht.segments.views.LIST_COUNT_TIMEOUT_MS", 50)
@@ -262,18 +266,15 @@ def test_a_coach_saves_a_selection_and_opens_it_again_with_its_conditions(client
     assert answer.status_code == 302
     with in_tenant(world.tenant):
         [segment] = saved_segments()
-        assert segment.predicate == {
-            "and": [{"and": [{"attribute": {"key": "tenant.sector", "op": "eq", "value": "zorg"}}]}]
-        }
+        assert segment.predicate == {"and": [{"and": [IN_ZORG]}]}
         assert segment.owner_id == world.coach
     edit = client.get(url(world, f"{segment.id}/edit"), headers=EN).get_data(as_text=True)
     assert 'value="attribute:tenant.sector" selected' in edit and 'value="zorg" selected' in edit
 
 
 def test_a_frozen_selection_keeps_its_people_and_a_live_one_follows_the_profiles(client, world, in_tenant):
-    zorg = {"attribute": {"key": "tenant.sector", "op": "eq", "value": "zorg"}}
-    live = save(world, in_tenant, "Live", zorg, world.lead)
-    frozen = save(world, in_tenant, "Frozen", zorg, world.lead, kind="static")
+    live = save(world, in_tenant, "Live", IN_ZORG, world.lead)
+    frozen = save(world, in_tenant, "Frozen", IN_ZORG, world.lead, kind="static")
     with in_tenant(world.tenant):
         set_values(world.ids["Cem"], {"tenant.sector": "zorg"}, source="system", audience="system")
         set_values(world.ids["Ada"], {"tenant.sector": "bouw"}, source="system", audience="system")
@@ -293,7 +294,7 @@ def test_a_team_lead_downloads_the_people_as_csv_and_a_coach_may_not(client, wor
         world,
         in_tenant,
         "Zorg",
-        {"attribute": {"key": "tenant.sector", "op": "eq", "value": "zorg"}},
+        IN_ZORG,
         world.lead,
     )
     log_in(client, world.tenant, "staff", world.lead)
@@ -326,7 +327,7 @@ def test_a_selection_another_one_uses_cannot_be_deleted(client, world, in_tenant
         world,
         in_tenant,
         "Zorg",
-        {"attribute": {"key": "tenant.sector", "op": "eq", "value": "zorg"}},
+        IN_ZORG,
         world.lead,
     )
     save(world, in_tenant, "Zorg met uren", {"and": [{"segment": {"id": str(used)}}]}, world.lead)
