@@ -715,16 +715,22 @@ def run(args: argparse.Namespace) -> None:
             drop_database(name)
 
 
-def main() -> None:
+def bench_arguments(description: str) -> argparse.ArgumentParser:
+    """The arguments every benchmark on PostgreSQL takes: the size, the seed, and keeping the database."""
     parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        description=description, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--people", type=int, default=1_000_000, help="people in the big tenant")
+    parser.add_argument("--seed", type=int, default=4)
+    parser.add_argument("--keep", action="store_true", help="keep the database (to explore it)")
+    return parser
+
+
+def main() -> None:
+    parser = bench_arguments(__doc__)
     parser.add_argument("--layout-people", type=int, default=200_000, help="people in the layout comparison")
     parser.add_argument("--repeat", type=int, default=500, help="answers stored per measurement")
     parser.add_argument("--selection-repeat", type=int, default=7, help="runs of each selection")
-    parser.add_argument("--seed", type=int, default=4)
-    parser.add_argument("--keep", action="store_true", help="keep the database (to explore it)")
     args = parser.parse_args()
     if has_postgres("bench.profiles"):
         run(args)

@@ -55,6 +55,7 @@ from aandacht.testing.pytest_plugin import base_settings
 from bench.profiles import (
     OTHER_PEOPLE,
     Spec,
+    bench_arguments,
     benchmark_specs,
     create_database,
     database_settings,
@@ -570,15 +571,10 @@ def run(args: argparse.Namespace) -> None:
 
 def main() -> None:
     """Parse the arguments; skip without PostgreSQL."""
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--people", type=int, default=1_000_000, help="people in the big tenant")
+    parser = bench_arguments(__doc__)
     parser.add_argument("--events-per-person", type=float, default=5.0, help="interaction events, mean")
     parser.add_argument("--caseload", type=int, default=330, help="people per coach")
     parser.add_argument("--repeat", type=int, default=15, help="runs of each measurement")
-    parser.add_argument("--seed", type=int, default=4)
-    parser.add_argument("--keep", action="store_true", help="keep the database (to explore it)")
     parser.add_argument("--reuse", metavar="DATABASE", help="measure again on a database kept by --keep")
     args = parser.parse_args()
     if has_postgres("bench.segments"):

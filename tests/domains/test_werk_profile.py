@@ -13,6 +13,8 @@ from aandacht.profiles.models import ProfileChange
 from aandacht.profiles.presentation import category_name
 from aandacht.profiles.registry import attributes_for
 from aandacht.profiles.service import may, profile_values, set_values
+from aandacht.segments.language import Viewer
+from aandacht.segments.service import as_document, count, saved_segments
 from aandacht.tenancy.context import tenant_context
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -211,6 +213,16 @@ def test_the_demo_gives_werk_residents_varied_profiles_once(app, runner, create_
     assert len({str(sorted(profile.items())) for profile in profiles}) == len(profiles)  # all different
     assert runner.invoke(args=["demo", "load", "--tenant", werk.slug, "--tenant", other.slug]).exit_code == 0
     assert changes(werk) == first
+
+
+def test_the_demo_gives_a_werk_tenant_two_working_selections_once(app, runner, create_tenant):
+    werk = create_tenant(domains=["werk"])
+    for _ in range(2):
+        assert runner.invoke(args=["demo", "load", "--tenant", werk.slug]).exit_code == 0
+    with app.test_request_context(), tenant_context(werk):
+        found = {segment.name: count(as_document(segment), Viewer.system()) for segment in saved_segments()}
+    assert sorted(found) == ["Klaar voor werk, twee weken stil", "Rijbewijs B en graag buiten"]
+    assert all(0 <= number <= 12 for number in found.values())
 
 
 def test_werk_names_every_category_of_its_attributes_in_dutch(app, create_tenant):

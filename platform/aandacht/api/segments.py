@@ -9,6 +9,7 @@ answered 422 with one message per problem, keyed `predicate` followed by the pro
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from typing import Any
 
 import marshmallow as ma
@@ -19,7 +20,6 @@ from aandacht.api.errors import fail
 from aandacht.api.people import READ_PEOPLE, PersonSchema, sees_everyone
 from aandacht.api.schemas import List, ListArgs, PageSchema, Schema, String, path_id
 from aandacht.api.smorest import Blueprint, Resource
-from aandacht.profiles.service import audience_of
 from aandacht.segments import service as segments
 from aandacht.segments.language import SelectionInvalid, Viewer
 
@@ -62,12 +62,8 @@ class SegmentSchema(Schema):
 
 
 def _viewer() -> Viewer:
-    principal = g.principal
-    return Viewer(
-        audience=audience_of(principal.kind, principal.role),
-        staff_id=principal.id if principal.kind == "staff" else None,
-        sees_everyone=sees_everyone(),
-    )
+    """The caller's viewer; by token, everyone only with `people:read` (as `GET /people`)."""
+    return replace(segments.viewer_of(g.principal), sees_everyone=sees_everyone())
 
 
 def _refused(invalid: SelectionInvalid) -> None:
@@ -80,8 +76,7 @@ def _refused(invalid: SelectionInvalid) -> None:
 def _page(document: Any, args: dict[str, Any]) -> dict[str, Any]:
     viewer, size, number = _viewer(), args["page_size"], args["page"]
     try:
-        total = segments.count(document, viewer)
-        items = segments.people(document, viewer, limit=size, offset=(number - 1) * size)
+        total, items = segments.count_and_page(document, viewer, limit=size, offset=(number - 1) * size)
     except SelectionInvalid as invalid:
         _refused(invalid)
     return {

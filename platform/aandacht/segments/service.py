@@ -111,8 +111,29 @@ def people(
     timeout_ms: int = INTERACTIVE_TIMEOUT_MS,
 ) -> list[Person]:
     """The people the document selects, by name; `limit` for a page or a sample. Raises SelectionTooSlow."""
-    statement = _statement(document, viewer, now, Person).order_by(Person.display_name, Person.id)
-    return list(_interactive(statement.limit(limit).offset(offset), timeout_ms).scalars())
+    statement = _statement(document, viewer, now, Person)
+    return _page_of(statement, limit, offset, timeout_ms)
+
+
+def count_and_page(
+    document: Any, viewer: Viewer, *, limit: int, offset: int = 0, now: datetime | None = None
+) -> tuple[int, list[Person]]:
+    """How many people the document selects and one page of them (a sample: the first page).
+
+    The document is checked and compiled once for both statements.
+    """
+    node, context = checked(document, viewer, now=now)
+    dialect = session.get_bind().dialect.name
+    number = _interactive(
+        people_matching(node, context, dialect, func.count(Person.id)), INTERACTIVE_TIMEOUT_MS
+    )
+    page = _page_of(people_matching(node, context, dialect, Person), limit, offset, INTERACTIVE_TIMEOUT_MS)
+    return number.scalar_one(), page
+
+
+def _page_of(statement: Any, limit: int | None, offset: int, timeout_ms: int) -> list[Person]:
+    ordered = statement.order_by(Person.display_name, Person.id).limit(limit).offset(offset)
+    return list(_interactive(ordered, timeout_ms).scalars())
 
 
 def _interactive(statement: Any, timeout_ms: int) -> Any:

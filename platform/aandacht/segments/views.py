@@ -110,8 +110,7 @@ def _changeable(segment_id: uuid.UUID) -> Segment:
 
 def _outcome(built: Built, viewer: Viewer) -> Outcome:
     try:
-        count = service.count(built.document, viewer)
-        sample = service.people(built.document, viewer, limit=service.SAMPLE_SIZE)
+        count, sample = service.count_and_page(built.document, viewer, limit=service.SAMPLE_SIZE)
     except SelectionInvalid as invalid:
         return _problems(built, invalid.problems)
     return Outcome(count, sample)
@@ -287,8 +286,9 @@ def results(segment_id: uuid.UUID) -> str:
     page = max(1, request.args.get("page", 1, type=int))
     document = service.as_document(segment)
     try:
-        total = service.count(document, viewer)
-        people = service.people(document, viewer, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+        total, people = service.count_and_page(
+            document, viewer, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+        )
         errors = []
     except SelectionInvalid as invalid:
         total, people, errors = None, [], [problem.message for problem in invalid.problems]
