@@ -21,7 +21,7 @@ from aandacht.accounts.csrf import csrf
 from aandacht.config import ConfigError, ServiceUnavailable, Settings, load_settings
 from aandacht.outreach import models as _outreach_models  # noqa: F401 - registers the message table
 from aandacht.outreach import views as outbox_views
-from aandacht.personalisation import models as _interaction_models  # noqa: F401 - registers the event table
+from aandacht.personalisation import models as _content_models  # noqa: F401 - registers the content tables
 from aandacht.plugins import discover_domains
 from aandacht.profiles import asks as _profile_asks  # noqa: F401 - registers the ask history table
 from aandacht.profiles import cards as profile_cards

@@ -23,6 +23,7 @@ import click
 from flask import Blueprint, Flask, abort, request
 
 from aandacht.db import Base, TenantScoped
+from aandacht.personalisation.types import ContentType
 from aandacht.profiles.definitions import ProfileAttribute, Questionnaire
 from aandacht.segments.language import Predicate
 from aandacht.tenancy.context import CurrentTenant, current_tenant
@@ -94,6 +95,14 @@ class Domain:
         """
         return []
 
+    def content_types(self) -> list[ContentType]:
+        """Kinds of content the domain adds to the catalogue, each named `<name>.<type>`.
+
+        Each declares its details, the tags they give an item and the fit rules that match items to a
+        person's profile (docs/personalisation.md).
+        """
+        return []
+
     def cli(self) -> click.Group | None:
         """A command group, mounted as `aandacht <name> …`."""
         return None
@@ -152,6 +161,15 @@ class DomainRegistry:
             for domain in self.enabled_for(tenant)
             for predicate in domain.segment_predicates()
             if predicate.name.startswith(f"{domain.name}.")
+        ]
+
+    def content_types(self, tenant: CurrentTenant | None) -> list[ContentType]:
+        """The content types that the tenant's enabled domains add, each under its own name."""
+        return [
+            kind
+            for domain in self.enabled_for(tenant)
+            for kind in domain.content_types()
+            if kind.key.startswith(f"{domain.name}.")
         ]
 
     def migration_dirs(self) -> list[Path]:

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 import pytest
 from sqlalchemy import func
 
 from aandacht.segments import service as segments
-from aandacht.tenancy.context import tenant_context
 from tests.helpers import HEALTH_ATTRIBUTES
 
 
@@ -36,18 +33,6 @@ SELECTION_ATTRIBUTES = [
 def selection_tenant(create_tenant):
     """A tenant with an attribute of every type (and two special-category ones)."""
     return create_tenant(attributes=SELECTION_ATTRIBUTES)
-
-
-@pytest.fixture
-def in_tenant(app):
-    """A context manager: the app context and the context of the given tenant."""
-
-    @contextmanager
-    def enter(tenant):
-        with app.app_context(), tenant_context(tenant):
-            yield
-
-    return enter
 
 
 @pytest.fixture

@@ -53,6 +53,8 @@ class Person(Base, TenantScoped, LoginState):
     external_id: Mapped[str | None] = mapped_column(String(100))
     #: The last moment the person used the app (kept to the quarter of an hour); None: never.
     last_active_at: Mapped[datetime | None]
+    #: Content chosen for the person (True), or a plain newest-first feed because they switched it off.
+    personalised: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
 class StaffMember(Base, TenantScoped, LoginState):

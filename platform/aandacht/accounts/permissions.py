@@ -39,6 +39,8 @@ class Permission(StrEnum):
     CASELOAD_MANAGE = "caseload.manage"
     #: Download lists of people with their contact details (a selection's results as CSV).
     PEOPLE_EXPORT = "people.export"
+    #: Write, publish and retire content items, and adopt items of the platform's library.
+    CONTENT_MANAGE = "content.manage"
     #: The tenant portal: the organisation's own administration.
     PORTAL = "portal"
     #: Create, change and deactivate staff accounts.
@@ -52,7 +54,7 @@ class Permission(StrEnum):
 #: What each role may do. Residents and platform administrators are roles of their own.
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     "resident": frozenset({Permission.SELF}),
-    "coach": frozenset({Permission.WORKSPACE, Permission.CASELOAD_VIEW}),
+    "coach": frozenset({Permission.WORKSPACE, Permission.CASELOAD_VIEW, Permission.CONTENT_MANAGE}),
     "team_lead": frozenset(
         {
             Permission.WORKSPACE,
@@ -60,6 +62,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.PEOPLE_VIEW_ALL,
             Permission.CASELOAD_MANAGE,
             Permission.PEOPLE_EXPORT,
+            Permission.CONTENT_MANAGE,
         }
     ),
     "tenant_admin": frozenset(
@@ -69,6 +72,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.API_CREDENTIALS_MANAGE,
             Permission.PEOPLE_VIEW_ALL,
             Permission.CASELOAD_MANAGE,
+            Permission.CONTENT_MANAGE,
         }
     ),
     "platform_admin": frozenset({Permission.PLATFORM}),
@@ -81,6 +85,8 @@ SCOPES: dict[str, str] = {
     "caseload:read": "Read the caseload of the token's owner.",
     "tenant:read": "Read the tenant's own settings.",
     "profiles:write": "Change the profile values of the people the token's owner may see, as its role may.",
+    "content:read": "Read the tenant's content items, drafts and retired ones included.",
+    "content:write": "Create, change and retire content items (a vacancy feed upserts by external id).",
 }
 
 #: What an integration client (acting as itself, not as a person) may do with each scope.
@@ -89,6 +95,8 @@ SCOPE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     "caseload:read": frozenset(),
     "tenant:read": frozenset({Permission.PORTAL}),
     "profiles:write": frozenset({Permission.PEOPLE_VIEW_ALL}),
+    "content:read": frozenset({Permission.CONTENT_MANAGE}),
+    "content:write": frozenset({Permission.CONTENT_MANAGE}),
 }
 
 

@@ -8,13 +8,13 @@ the current data, so a new answer or event counts at once.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, literal, select, union_all
 from sqlalchemy.exc import OperationalError
 
 from aandacht.accounts.models import Person
@@ -28,6 +28,7 @@ from aandacht.segments.compiler import people_matching
 from aandacht.segments.language import Context, Node, Problem, SelectionInvalid, Viewer, check
 from aandacht.segments.models import KINDS, Segment, SegmentMember
 from aandacht.segments.registry import predicates_for
+from aandacht.segments.signals import segment_users
 from aandacht.tenancy.context import CurrentTenant, require_tenant
 from aandacht.tenancy.scoping import get_scoped
 
@@ -161,6 +162,26 @@ def includes(document: Any, viewer: Viewer, person_id: uuid.UUID, *, now: dateti
     return session.execute(statement).first() is not None
 
 
+def memberships(segment_ids: Iterable[uuid.UUID], person_id: uuid.UUID) -> set[uuid.UUID]:
+    """Which of these saved segments select this person, in one statement (for eligibility of content).
+
+    A segment that no longer checks (an attribute it reads was removed) selects no one: fail closed.
+    """
+    context = context_for(Viewer.system())
+    dialect = session.get_bind().dialect.name
+    parts = []
+    for segment_id in dict.fromkeys(segment_ids):
+        try:
+            node = check({"segment": {"id": str(segment_id)}}, context)
+        except SelectionInvalid:
+            continue
+        label = literal(str(segment_id)).label("segment")
+        parts.append(people_matching(node, context, dialect, label).where(Person.id == person_id))
+    if not parts:
+        return set()
+    return {uuid.UUID(found) for found in session.execute(union_all(*parts)).scalars()}
+
+
 def attributes_read(document: Any, viewer: Viewer) -> set[str]:
     """The profile attribute keys the document selects on (through saved segments too)."""
     node, _context = checked(document, viewer)
@@ -267,6 +288,8 @@ def delete_segment(segment: Segment) -> None:
         for other in saved_segments()
         if other.id != segment.id and _refers_to(other.predicate, segment.id)
     ]
+    for _receiver, names in segment_users.send(segment=segment):
+        users.extend(names or ())
     if users:
         raise SegmentInvalid({"segment": _("Still used by: %(names)s.", names=", ".join(users))})
     session.delete(segment)

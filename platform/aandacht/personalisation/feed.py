@@ -1,0 +1,281 @@
+"""A person's feed: the ranker fed from the database, with "why do I see this?" in plain words.
+
+The tenant's catalogue is kept in memory as arrays (`ranker.Catalogue`) and rebuilt only when a cheap
+version query (count and latest change of the items, latest change of the library) says it changed;
+per request the feed reads the person's profile, their interactions and their segment memberships.
+The ranker's random draws are seeded per person and day, so a feed and its explanations agree and a
+feed does not reshuffle on every visit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import numpy as np
+from flask_babel import gettext as _
+from scipy import sparse
+from sqlalchemy import func, select
+
+from aandacht.accounts.models import Person
+from aandacht.db import engine, session, utcnow
+from aandacht.personalisation import ranker
+from aandacht.personalisation.catalogue import Item, as_item, items_by_ids, items_query
+from aandacht.personalisation.models import ContentItem, ContentNeighbour, InteractionEvent, LibraryItem
+from aandacht.personalisation.registry import content_types_for
+from aandacht.personalisation.types import ContentType, Wants
+from aandacht.profiles.registry import attributes_for
+from aandacht.profiles.service import profile_values
+from aandacht.segments.service import memberships
+from aandacht.tenancy.context import require_tenant
+
+#: How far back a person's interactions count (older ones have decayed to nothing anyway).
+MEMORY = timedelta(days=365)
+MOST_EVENTS = 2_000
+#: A part of the score must add at least this much to be named as a reason.
+REASON_THRESHOLD = 0.1
+_PRIORITY = {"low": -1.0, "normal": 0.0, "high": 1.0}
+_catalogues: dict[tuple[str, int], ranker.Catalogue] = {}
+_lock = threading.Lock()
+_log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    """One item of a person's feed, with why it is there (best reason first)."""
+
+    item: Item
+    kind: ContentType
+    reasons: tuple[str, ...]
+    ranked: ranker.Ranked
+
+
+def catalogue() -> ranker.Catalogue:
+    """The tenant's published items as the ranker's arrays, rebuilt only when they changed."""
+    tenant = require_tenant()
+    library_changed = select(func.max(LibraryItem.updated_at)).scalar_subquery()
+    version = tuple(
+        session.execute(
+            select(func.count(ContentItem.id), func.max(ContentItem.changed_at), library_changed)
+        ).one()
+    )
+    key = (engine().url.render_as_string(), tenant.id)
+    cached = _catalogues.get(key)
+    if cached is not None and cached.version == version:
+        return cached
+    with _lock:
+        built = _build(version)
+        _catalogues[key] = built
+    return built
+
+
+def _build(version: tuple) -> ranker.Catalogue:
+    kinds = content_types_for(require_tenant())
+    rows = session.execute(items_query().where(ContentItem.status == "published")).all()
+    pairs = [(as_item(own, library), own) for own, library in rows]
+    pairs = [(item, own) for item, own in pairs if item.status == "published" and item.type in kinds]
+    features = [kinds[item.type].features(item.tags, item.details) for item, _own in pairs]
+    tags = sorted(set().union(*features))
+    column = {tag: index for index, tag in enumerate(tags)}
+    cells = [(row, column[tag]) for row, found in enumerate(features) for tag in found]
+    matrix = sparse.csr_matrix(
+        (np.ones(len(cells)), ([row for row, _ in cells], [col for _, col in cells])),
+        shape=(len(pairs), len(tags)),
+    )
+    items = [item for item, _own in pairs]
+    built = ranker.Catalogue(
+        ids=[item.id for item in items],
+        features=matrix,
+        tags=tags,
+        segment_ids=[item.eligibility_segment_id for item in items],
+        languages=np.array([item.language for item in items], dtype=object),
+        valid_from=_moments([item.valid_from for item in items], -np.inf),
+        valid_until=_moments([item.valid_until for item in items], np.inf),
+        published=_moments([item.published_at for item in items], 0.0),
+        pinned=np.array([item.pinned for item in items], dtype=bool),
+        priority=np.array([_PRIORITY[item.priority] for item in items], dtype=np.float64),
+        shown=np.array([own.shown for _item, own in pairs], dtype=np.float64),
+        engaged=np.array([own.engaged for _item, own in pairs], dtype=np.float64),
+        version=version,
+    )
+    built.neighbours = _neighbours(built)
+    return built
+
+
+def _neighbours(built: ranker.Catalogue) -> dict[int, list[tuple[int, float]]]:
+    found: dict[int, list[tuple[int, float]]] = {}
+    query = select(ContentNeighbour.item_id, ContentNeighbour.neighbour_id, ContentNeighbour.similarity)
+    for item_id, neighbour_id, similarity in session.execute(query):
+        item, neighbour = built.position.get(str(item_id)), built.position.get(str(neighbour_id))
+        if item is not None and neighbour is not None:
+            found.setdefault(item, []).append((neighbour, similarity))
+    return found
+
+
+def _moments(values: list[datetime | None], missing: float) -> np.ndarray:
+    return np.array(
+        [value.timestamp() if value is not None else missing for value in values], dtype=np.float64
+    )
+
+
+# --- One person's signals ---------------------------------------------------------------------------
+
+
+def profile_tags(person_id: uuid.UUID) -> dict[str, tuple[float, str]]:
+    """The person's profile as weighted tags with their reasons, from every content type's fit rules."""
+    tenant = require_tenant()
+    values, attributes = profile_values(person_id), attributes_for(tenant)
+    tags: dict[str, tuple[float, str]] = {}
+    for kind in content_types_for(tenant).values():
+        for rule in kind.fit_rules:
+            for found in rule.tags(values, attributes):
+                if found.tag not in tags or abs(found.weight) > abs(tags[found.tag][0]):
+                    tags[found.tag] = (found.weight, found.reason)
+    return tags
+
+
+def signals(person: Person, built: ranker.Catalogue, now: datetime) -> ranker.Signals:
+    """What the ranker needs to know of `person`: profile tags, interactions, the items they may see."""
+    recent = (
+        select(InteractionEvent.item_id, InteractionEvent.kind, InteractionEvent.occurred_at)
+        .where(
+            InteractionEvent.person_id == person.id,
+            InteractionEvent.occurred_at >= now - MEMORY,
+            InteractionEvent.item_id.is_not(None),
+        )
+        .order_by(InteractionEvent.occurred_at.desc())
+        .limit(MOST_EVENTS)
+    )
+    # Dismissals are kept however old: "not for me" stays away.
+    dismissed = select(InteractionEvent.item_id, InteractionEvent.kind, InteractionEvent.occurred_at).where(
+        InteractionEvent.person_id == person.id,
+        InteractionEvent.kind == "dismiss",
+        InteractionEvent.occurred_at < now - MEMORY,
+    )
+    events = [
+        ranker.Event(built.position[item_id], kind, moment.timestamp())
+        for query in (recent, dismissed)
+        for item_id, kind, moment in session.execute(query)
+        if item_id in built.position
+    ]
+    return ranker.Signals(
+        profile_tags=profile_tags(person.id) if person.personalised else {},
+        events=events,
+        eligible=eligible(person, built, now),
+        personalised=person.personalised,
+    )
+
+
+def eligible(person: Person, built: ranker.Catalogue, now: datetime) -> np.ndarray:
+    """The items `person` may see now: valid, in their language or the tenant's, in their segments."""
+    tenant = require_tenant()
+    moment = now.timestamp()
+    languages = {person.locale or tenant.default_locale, tenant.default_locale}
+    mask = (built.valid_from <= moment) & (moment < built.valid_until)
+    mask &= np.isin(built.languages, list(languages))
+    wanted = {built.segment_ids[index] for index in np.flatnonzero(mask)} - {None}
+    member_of = memberships(wanted, person.id) if wanted else set()
+    allowed = np.array([segment is None or segment in member_of for segment in built.segment_ids], dtype=bool)
+    return mask & allowed if len(built) else mask
+
+
+def _rng(person: Person, now: datetime) -> np.random.Generator:
+    """The person's random draws of the day (a feed and its explanations agree within the day)."""
+    seed = hashlib.sha256(f"{person.id}:{now.date().isoformat()}".encode()).digest()
+    return np.random.default_rng(int.from_bytes(seed[:8], "big"))
+
+
+# --- The feed and its reasons -----------------------------------------------------------------------
+
+
+def feed(person: Person, *, limit: int = 20, offset: int = 0, now: datetime | None = None) -> list[FeedEntry]:
+    """The person's feed, best first: items they may see, ranked for them (or newest first)."""
+    moment = now or utcnow()
+    built = catalogue()
+    known = signals(person, built, moment)
+    ranked = ranker.rank(built, known, now=moment, limit=limit, offset=offset, rng=_rng(person, moment))
+    return _entries(built, known, ranked)
+
+
+def why(person: Person, item_id: uuid.UUID, *, now: datetime | None = None) -> FeedEntry | None:
+    """One item as the person's feed ranks it, with its reasons; None when they may not see it."""
+    moment = now or utcnow()
+    built = catalogue()
+    position = built.position.get(str(item_id))
+    if position is None:
+        return None
+    known = signals(person, built, moment)
+    if not known.personalised:
+        entry = ranker.Ranked(position, built.ids[position], 0.0, (), bool(built.pinned[position]))
+        return next(iter(_entries(built, known, [entry])), None) if known.eligible[position] else None
+    scores = ranker.score(built, known, now=moment, rng=_rng(person, moment))
+    found = ranker.explain(built, known, scores, position)
+    return next(iter(_entries(built, known, [found])), None) if found is not None else None
+
+
+def _entries(built: ranker.Catalogue, known: ranker.Signals, ranked: list[ranker.Ranked]) -> list[FeedEntry]:
+    items = items_by_ids([entry.item_id for entry in ranked])
+    kinds = content_types_for(require_tenant())
+    return [
+        FeedEntry(items[entry.item_id], kinds[items[entry.item_id].type], reasons(entry, built, known), entry)
+        for entry in ranked
+        if entry.item_id in items
+    ]
+
+
+def reasons(entry: ranker.Ranked, built: ranker.Catalogue, known: ranker.Signals) -> tuple[str, ...]:
+    """Why the item is in the feed, in plain words, from the parts of its score (largest first)."""
+    found: list[tuple[float, str]] = []
+    if entry.pinned:
+        found.append((1_000.0, _("Your coach put this at the top for you.")))
+    if not known.personalised:
+        return (
+            *(text for _value, text in found),
+            _("You switched off choosing for you, so you see the newest first."),
+        )
+    for part in entry.parts:
+        if part.value < REASON_THRESHOLD:
+            continue
+        if part.name == "fit":
+            found.extend((part.value, reason) for reason in part.because[:2])
+        elif part.name == "preference" and part.because:
+            topics = _(" and ").join(tag_label(tag) for tag in part.because)
+            found.append((part.value, _("You often look at things about %(topics)s.", topics=topics)))
+        elif part.name == "collaborative":
+            found.append((part.value, _("People who liked the same things as you also looked at this.")))
+        elif part.name == "exploration" and entry.new:
+            found.append((part.value, _("This is new. We show it to find out if it suits you.")))
+        elif part.name == "exploration" and _popular(entry.position, built):
+            found.append((part.value, _("Many people found this useful.")))
+        elif part.name == "priority":
+            found.append((part.value, _("Your coach thinks this is important.")))
+    if not found:
+        return (_("Nothing special: we also show you things you do not know yet."),)
+    found.sort(key=lambda pair: -pair[0])
+    return tuple(dict.fromkeys(text for _value, text in found))
+
+
+def _popular(position: int, built: ranker.Catalogue) -> bool:
+    shown = built.shown[position]
+    return shown >= ranker.NEW_BELOW and built.engaged[position] / shown >= 2 * built.engagement_rate
+
+
+def tag_label(tag: str) -> str:
+    """Words for a tag: a type's name, the words of an answer a fit rule reads, else its value."""
+    tenant = require_tenant()
+    kinds = content_types_for(tenant)
+    prefix, _sep, value = tag.partition(":")
+    if prefix == "type" and value in kinds:
+        return str(kinds[value].plural).lower()
+    attributes = attributes_for(tenant)
+    for kind in kinds.values():
+        for rule in kind.fit_rules:
+            if isinstance(rule, Wants) and rule.prefix == prefix and rule.attribute in attributes:
+                for option in attributes[rule.attribute].options:
+                    if str(option.value) == value:  # type: ignore[union-attr]
+                        return str(option.label).lower()  # type: ignore[union-attr]
+    return (value or prefix).replace("_", " ").replace("-", " ")

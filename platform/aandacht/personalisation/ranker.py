@@ -1,0 +1,331 @@
+"""The ranker: one person's eligible items scored by a documented model, with the reasons per item.
+
+Pure computation on arrays (no database): `aandacht.personalisation.feed` loads a `Catalogue` and a
+person's `Signals`, and `bench.personalisation_offline` feeds it simulated ones. The score of item i is
+
+    score_i = w_fit * fit_i + w_pref * preference_i + w_collab * collaborative_i
+              + w_explore * sample_i + w_priority * priority_i + freshness_i
+
+- fit: the person's profile tags (from the content types' fit rules) that the item carries, summed;
+- preference: what the person did with items sharing the item's tags, weighted by kind and halved every
+  `half_life_days`, as a cosine between the item's tags and that learned taste;
+- collaborative: items that people who engaged with the same things also engaged with (learned item
+  neighbours), weighted by what the person did;
+- sample: a draw from Beta(engaged + a, shown - engaged + b) per item (Thompson sampling), with a prior
+  centred on the catalogue's engagement rate: little-seen items get wide draws and so a fair chance;
+- priority: a coach's high (+1) or low (-1) priority; pinned items come first whatever they score;
+- freshness: items the person already opened or applied to, or that they passed by several times,
+  make room for others.
+
+Dismissed items never appear. docs/personalisation.md explains the model and its measured quality.
+"""
+
+from __future__ import annotations
+
+import math
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import numpy as np
+from scipy import sparse
+
+#: What each kind of interaction says about a person's taste (impressions: that they passed it by).
+EVENT_WEIGHTS: Mapping[str, float] = {
+    "impression": -0.05,
+    "open": 1.0,
+    "click": 1.5,
+    "save": 2.0,
+    "share": 2.0,
+    "apply": 3.0,
+    "dismiss": -2.0,
+}
+POSITIVE = frozenset(kind for kind, weight in EVENT_WEIGHTS.items() if weight > 0)
+#: Fewer people than this saw an item: it is new, and exploring it is the reason to show it.
+NEW_BELOW = 30
+_DAY = 86_400.0
+
+
+@dataclass(frozen=True)
+class Weights:
+    """The weights of the model's parts (tuned with bench/personalisation_offline.py)."""
+
+    fit: float = 1.0
+    preference: float = 2.0
+    collaborative: float = 1.0
+    exploration: float = 1.0
+    priority: float = 0.5
+    #: An interaction counts half as much after this many days.
+    half_life_days: float = 30.0
+    #: How strongly the catalogue's engagement rate is believed for an item no one saw yet.
+    prior_strength: float = 2.0
+    #: Opened before, applied before, passed by: how much room such an item makes for others.
+    seen_penalty: float = 0.5
+    applied_penalty: float = 1.5
+    passed_penalty: float = 0.2
+
+
+@dataclass
+class Catalogue:
+    """A tenant's published items as arrays, one row per item (built by `feed.catalogue`)."""
+
+    ids: list[uuid.UUID]
+    #: Items x tags, 1 where an item carries a tag (its own, derived and `type:<key>`).
+    features: sparse.csr_matrix
+    tags: list[str]
+    segment_ids: list[uuid.UUID | None]
+    languages: np.ndarray
+    #: Seconds since the epoch; -inf / +inf when open.
+    valid_from: np.ndarray
+    valid_until: np.ndarray
+    published: np.ndarray
+    pinned: np.ndarray
+    #: -1 low, 0 normal, 1 high.
+    priority: np.ndarray
+    shown: np.ndarray
+    engaged: np.ndarray
+    #: Learned neighbours: item index -> [(neighbour index, similarity)].
+    neighbours: Mapping[int, Sequence[tuple[int, float]]] = field(default_factory=dict)
+    version: tuple = ()
+
+    def __post_init__(self) -> None:
+        self.position = {str(item_id): index for index, item_id in enumerate(self.ids)}
+        self.tag_index = {tag: index for index, tag in enumerate(self.tags)}
+        norms = np.sqrt(np.asarray(self.features.sum(axis=1)).ravel())
+        self.unit_features = sparse.diags(1.0 / np.maximum(norms, 1.0)) @ self.features
+        shown = np.maximum(self.shown.sum(), 1)
+        self.engagement_rate = float(min(max(self.engaged.sum() / shown, 0.01), 0.5))
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+@dataclass(frozen=True)
+class Event:
+    """One interaction of the person, by catalogue position."""
+
+    position: int
+    kind: str
+    #: Seconds since the epoch.
+    moment: float
+
+
+@dataclass(frozen=True)
+class Signals:
+    """What is known of one person: profile tags, their interactions, what they may see."""
+
+    #: Tag -> (weight, reason) from the fit rules of the content types.
+    profile_tags: Mapping[str, tuple[float, str]]
+    events: Sequence[Event]
+    #: Items the person may see (eligibility and language already applied), by position.
+    eligible: np.ndarray
+    personalised: bool = True
+
+
+@dataclass(frozen=True)
+class Part:
+    """One part of an item's score, with what it is made of (for "why do I see this?")."""
+
+    name: str
+    value: float
+    #: The profile reasons (fit), or the tags (preference) that gave most of the value.
+    because: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """One item of a feed: its position in the catalogue, its score and the parts of that score."""
+
+    position: int
+    item_id: uuid.UUID
+    score: float
+    parts: tuple[Part, ...]
+    pinned: bool = False
+    new: bool = False
+
+
+@dataclass(frozen=True)
+class Scores:
+    """Every item's score and its parts for one person at one moment (see `rank` and `explain`)."""
+
+    total: np.ndarray
+    parts: Mapping[str, np.ndarray]
+    taste: np.ndarray
+    candidates: np.ndarray
+
+
+def score(
+    catalogue: Catalogue,
+    signals: Signals,
+    *,
+    now: datetime,
+    weights: Weights = Weights(),
+    rng: np.random.Generator | None = None,
+) -> Scores:
+    """Score every item of the catalogue for the person; items they may not see score -inf."""
+    moment = now.timestamp()
+    candidates = signals.eligible & ~_dismissed(catalogue, signals.events)
+    taste = _taste(catalogue, signals.events, moment, weights)
+    parts = _parts(
+        catalogue, signals, taste, moment, weights, rng if rng is not None else np.random.default_rng()
+    )
+    total = np.where(catalogue.pinned, sum(parts.values()) + 1_000.0, sum(parts.values()))
+    return Scores(np.where(candidates, total, -np.inf), parts, taste, candidates)
+
+
+def rank(
+    catalogue: Catalogue,
+    signals: Signals,
+    *,
+    now: datetime,
+    limit: int = 20,
+    offset: int = 0,
+    weights: Weights = Weights(),
+    rng: np.random.Generator | None = None,
+) -> list[Ranked]:
+    """The page `offset:offset+limit` of the feed, best first (newest first when not personalised)."""
+    if not signals.personalised:
+        candidates = signals.eligible & ~_dismissed(catalogue, signals.events)
+        order = np.lexsort((-catalogue.published, ~catalogue.pinned))
+        chosen = [int(i) for i in order if candidates[i]][offset : offset + limit]
+        return [_plain(catalogue, index) for index in chosen]
+    scores = score(catalogue, signals, now=now, weights=weights, rng=rng)
+    wanted = min(offset + limit, int(scores.candidates.sum()))
+    if wanted <= 0:
+        return []
+    top = np.argpartition(-scores.total, wanted - 1)[:wanted]
+    top = top[np.argsort(-scores.total[top], kind="stable")][offset:]
+    return [_ranked(catalogue, signals, int(index), scores) for index in top]
+
+
+def explain(catalogue: Catalogue, signals: Signals, scores: Scores, position: int) -> Ranked | None:
+    """One item as `rank` scored it, with its parts (None when the person may not see it)."""
+    if not scores.candidates[position]:
+        return None
+    return _ranked(catalogue, signals, position, scores)
+
+
+def _plain(catalogue: Catalogue, index: int) -> Ranked:
+    return Ranked(
+        index, catalogue.ids[index], float(catalogue.published[index]), (), bool(catalogue.pinned[index])
+    )
+
+
+def _dismissed(catalogue: Catalogue, events: Sequence[Event]) -> np.ndarray:
+    mask = np.zeros(len(catalogue), dtype=bool)
+    for event in events:
+        if event.kind == "dismiss":
+            mask[event.position] = True
+    return mask
+
+
+def _decay(moment: float, then: float, weights: Weights) -> float:
+    return 0.5 ** (max(moment - then, 0.0) / (weights.half_life_days * _DAY))
+
+
+def _taste(catalogue: Catalogue, events: Sequence[Event], moment: float, weights: Weights) -> np.ndarray:
+    """The person's learned weight per tag: their interactions, decayed, spread over each item's tags."""
+    per_item = np.zeros(len(catalogue))
+    for event in events:
+        per_item[event.position] += EVENT_WEIGHTS.get(event.kind, 0.0) * _decay(moment, event.moment, weights)
+    return np.asarray(catalogue.unit_features.T @ per_item).ravel()
+
+
+def _parts(
+    catalogue: Catalogue,
+    signals: Signals,
+    taste: np.ndarray,
+    moment: float,
+    weights: Weights,
+    rng: np.random.Generator,
+) -> dict[str, np.ndarray]:
+    size = len(catalogue)
+    profile = np.zeros(len(catalogue.tags))
+    for tag, (weight, _reason) in signals.profile_tags.items():
+        if tag in catalogue.tag_index:
+            profile[catalogue.tag_index[tag]] += weight
+    fit = np.clip(np.asarray(catalogue.features @ profile).ravel(), -3.0, 3.0)
+
+    strength = float(np.linalg.norm(taste))
+    preference = (
+        np.asarray(catalogue.unit_features @ taste).ravel() / strength * math.tanh(strength)
+        if strength > 0
+        else np.zeros(size)
+    )
+
+    collaborative = np.zeros(size)
+    engaged_with: dict[int, float] = {}
+    for event in signals.events:
+        if event.kind in POSITIVE:
+            weight = EVENT_WEIGHTS[event.kind] * _decay(moment, event.moment, weights)
+            engaged_with[event.position] = engaged_with.get(event.position, 0.0) + weight
+    for position, weight in engaged_with.items():
+        for neighbour, similarity in catalogue.neighbours.get(position, ()):
+            collaborative[neighbour] += weight * similarity
+    collaborative = np.tanh(collaborative)
+
+    rate, strength_prior = catalogue.engagement_rate, weights.prior_strength
+    alpha = catalogue.engaged + rate * strength_prior
+    beta = np.maximum(catalogue.shown - catalogue.engaged, 0) + (1 - rate) * strength_prior
+    sample = rng.beta(alpha, beta) if size else np.zeros(0)
+
+    return {
+        "fit": weights.fit * fit,
+        "preference": weights.preference * preference,
+        "collaborative": weights.collaborative * collaborative,
+        "exploration": weights.exploration * sample,
+        "priority": weights.priority * catalogue.priority,
+        "freshness": -_staleness(catalogue, signals.events, weights),
+    }
+
+
+def _staleness(catalogue: Catalogue, events: Sequence[Event], weights: Weights) -> np.ndarray:
+    penalty = np.zeros(len(catalogue))
+    passed = np.zeros(len(catalogue))
+    engaged = np.zeros(len(catalogue), dtype=bool)
+    for event in events:
+        if event.kind == "impression":
+            passed[event.position] += 1
+        elif event.kind == "apply":
+            penalty[event.position] = max(penalty[event.position], weights.applied_penalty)
+            engaged[event.position] = True
+        elif event.kind in POSITIVE:
+            penalty[event.position] = max(penalty[event.position], weights.seen_penalty)
+            engaged[event.position] = True
+    ignored = np.where(engaged, 0.0, np.clip(passed - 2, 0, 5) * weights.passed_penalty)
+    return penalty + ignored
+
+
+def _liked_tags(tags: list[str], taste: np.ndarray, index: Mapping[str, int]) -> tuple[str, ...]:
+    """The item's two tags the person likes most; its type only when no topic tag is liked."""
+    liked = sorted((tag for tag in tags if taste[index[tag]] > 0), key=lambda tag: -taste[index[tag]])
+    topics = [tag for tag in liked if not tag.startswith("type:")]
+    return tuple((topics or liked)[:2])
+
+
+def _ranked(catalogue: Catalogue, signals: Signals, index: int, scores: Scores) -> Ranked:
+    taste = scores.taste
+    item_tags = [catalogue.tags[t] for t in catalogue.features[index].indices]
+    because: dict[str, tuple[str, ...]] = {
+        "fit": tuple(
+            reason
+            for weight, reason in sorted(
+                (signals.profile_tags[tag] for tag in item_tags if tag in signals.profile_tags),
+                key=lambda pair: -pair[0],
+            )
+            if weight > 0
+        ),
+        "preference": _liked_tags(item_tags, taste, catalogue.tag_index),
+    }
+    made_of = tuple(
+        Part(name, float(values[index]), because.get(name, ())) for name, values in scores.parts.items()
+    )
+    return Ranked(
+        position=index,
+        item_id=catalogue.ids[index],
+        score=float(scores.total[index]),
+        parts=made_of,
+        pinned=bool(catalogue.pinned[index]),
+        new=bool(catalogue.shown[index] < NEW_BELOW),
+    )
