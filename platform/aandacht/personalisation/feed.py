@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 import numpy as np
 from flask_babel import gettext as _
 from scipy import sparse
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from aandacht.accounts.models import Person
 from aandacht.db import engine, session, utcnow
@@ -140,27 +140,22 @@ def profile_tags(person_id: uuid.UUID) -> dict[str, tuple[float, str]]:
 
 def signals(person: Person, built: ranker.Catalogue, now: datetime) -> ranker.Signals:
     """What the ranker needs to know of `person`: profile tags, interactions, the items they may see."""
-    recent = (
+    # Recent interactions, and dismissals however old: "not for me" stays away.
+    query = (
         select(InteractionEvent.item_id, InteractionEvent.kind, InteractionEvent.occurred_at)
         .where(
             InteractionEvent.person_id == person.id,
-            InteractionEvent.occurred_at >= now - MEMORY,
             InteractionEvent.item_id.is_not(None),
+            or_(InteractionEvent.occurred_at >= now - MEMORY, InteractionEvent.kind == "dismiss"),
         )
         .order_by(InteractionEvent.occurred_at.desc())
         .limit(MOST_EVENTS)
     )
-    # Dismissals are kept however old: "not for me" stays away.
-    dismissed = select(InteractionEvent.item_id, InteractionEvent.kind, InteractionEvent.occurred_at).where(
-        InteractionEvent.person_id == person.id,
-        InteractionEvent.kind == "dismiss",
-        InteractionEvent.occurred_at < now - MEMORY,
-    )
+    position = built.position
     events = [
-        ranker.Event(built.position[item_id], kind, moment.timestamp())
-        for query in (recent, dismissed)
+        ranker.Event(position[item_id], kind, moment.timestamp())
         for item_id, kind, moment in session.execute(query)
-        if item_id in built.position
+        if item_id in position
     ]
     return ranker.Signals(
         profile_tags=profile_tags(person.id) if person.personalised else {},
@@ -177,10 +172,13 @@ def eligible(person: Person, built: ranker.Catalogue, now: datetime) -> np.ndarr
     languages = {person.locale or tenant.default_locale, tenant.default_locale}
     mask = (built.valid_from <= moment) & (moment < built.valid_until)
     mask &= np.isin(built.languages, list(languages))
-    wanted = {built.segment_ids[index] for index in np.flatnonzero(mask)} - {None}
+    needed = np.unique(built.segment_of[mask])
+    wanted = [built.segments[number] for number in needed if number >= 0]
     member_of = memberships(wanted, person.id) if wanted else set()
-    allowed = np.array([segment is None or segment in member_of for segment in built.segment_ids], dtype=bool)
-    return mask & allowed if len(built) else mask
+    allowed = np.array(
+        [-1] + [number for number, segment in enumerate(built.segments) if segment in member_of]
+    )
+    return mask & np.isin(built.segment_of, allowed)
 
 
 def _rng(person: Person, now: datetime) -> np.random.Generator:

@@ -91,6 +91,12 @@ class Catalogue:
 
     def __post_init__(self) -> None:
         self.position = {str(item_id): index for index, item_id in enumerate(self.ids)}
+        #: The distinct eligibility segments, and per item the number of its segment (-1: everyone).
+        self.segments = sorted({segment for segment in self.segment_ids if segment is not None}, key=str)
+        number = {segment: index for index, segment in enumerate(self.segments)}
+        self.segment_of = np.array(
+            [number[segment] if segment is not None else -1 for segment in self.segment_ids], dtype=np.int64
+        )
         self.tag_index = {tag: index for index, tag in enumerate(self.tags)}
         norms = np.sqrt(np.asarray(self.features.sum(axis=1)).ravel())
         self.unit_features = sparse.diags(1.0 / np.maximum(norms, 1.0)) @ self.features

@@ -167,10 +167,14 @@ def memberships(segment_ids: Iterable[uuid.UUID], person_id: uuid.UUID) -> set[u
 
     A segment that no longer checks (an attribute it reads was removed) selects no one: fail closed.
     """
+    wanted = list(dict.fromkeys(segment_ids))
+    # One query puts them in the session (held here: its identity map keeps only weak references),
+    # where checking each reference finds them without another query.
+    loaded = session.execute(select(Segment).where(Segment.id.in_(wanted))).scalars().all()
     context = context_for(Viewer.system())
     dialect = session.get_bind().dialect.name
     parts = []
-    for segment_id in dict.fromkeys(segment_ids):
+    for segment_id in wanted:
         try:
             node = check({"segment": {"id": str(segment_id)}}, context)
         except SelectionInvalid:
@@ -179,6 +183,7 @@ def memberships(segment_ids: Iterable[uuid.UUID], person_id: uuid.UUID) -> set[u
         parts.append(people_matching(node, context, dialect, label).where(Person.id == person_id))
     if not parts:
         return set()
+    del loaded
     return {uuid.UUID(found) for found in session.execute(union_all(*parts)).scalars()}
 
 
