@@ -77,6 +77,8 @@ bench: install-test
 	$(BIN)/python -m bench.tenant_scoping
 	$(BIN)/python -m bench.profiles
 	$(BIN)/python -m bench.segments
+	$(BIN)/python -m bench.personalisation_offline
+	$(BIN)/python -m bench.feed
 
 lint: install-test
 	$(BIN)/ruff check platform domains tests bench migrations

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from aandacht import jobs
 from aandacht.app import create_app
 from aandacht.db import session
+from aandacht.segments.models import Segment
 from aandacht.tenancy.context import tenant_context
 from tests.example_jobs import record_run
 from tests.scoping_models import Household, JobRun
@@ -34,6 +35,14 @@ def test_inline_job_runs_at_once_in_its_tenant(app, create_tenant, tenant_with_h
         jobs.enqueue(record_run, "inline")
     assert runs(app, tenant) == [f"inline|{tenant.slug}|home of {tenant.slug}"]
     assert runs(app, other) == []
+
+
+def test_a_job_that_only_writes_writes_in_its_tenant(app, tenant_with_household):
+    tenant = tenant_with_household
+    with app.app_context(), tenant_context(tenant):
+        jobs.enqueue("tests.example_jobs:only_write", "written")
+    with app.app_context(), tenant_context(tenant):
+        assert session.execute(select(Segment.name)).scalars().all() == [f"written|{tenant.slug}"]
 
 
 def test_a_job_waits_for_the_commit_of_the_rows_it_needs(app, tenant_with_household):

@@ -45,6 +45,14 @@ def upgrade() -> None:
     op.create_index(
         "ix_interaction_event_item", "interaction_event", ["tenant_id", "item_id", "kind", "occurred_at"]
     )
+    # The ranker reads a person's last 1,000 events: by time, with kind and item in the index.
+    op.drop_index("ix_interaction_event_person", table_name="interaction_event")
+    op.create_index(
+        "ix_interaction_event_person",
+        "interaction_event",
+        ["tenant_id", "person_id", "occurred_at"],
+        postgresql_include=["kind", "item_id"],
+    )
     op.create_table(
         "library_item",
         sa.Column("id", sa.Uuid(), nullable=False),
@@ -143,4 +151,8 @@ def downgrade() -> None:
     op.drop_table("content_item")
     op.drop_table("library_item")
     op.drop_index("ix_interaction_event_item", table_name="interaction_event")
+    op.drop_index("ix_interaction_event_person", table_name="interaction_event")
+    op.create_index(
+        "ix_interaction_event_person", "interaction_event", ["tenant_id", "person_id", "kind", "occurred_at"]
+    )
     op.drop_column("person", "personalised")

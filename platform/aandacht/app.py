@@ -21,7 +21,10 @@ from aandacht.accounts.csrf import csrf
 from aandacht.config import ConfigError, ServiceUnavailable, Settings, load_settings
 from aandacht.outreach import models as _outreach_models  # noqa: F401 - registers the message table
 from aandacht.outreach import views as outbox_views
+from aandacht.personalisation import app_views as feed_views
+from aandacht.personalisation import library_views
 from aandacht.personalisation import models as _content_models  # noqa: F401 - registers the content tables
+from aandacht.personalisation import views as content_views
 from aandacht.plugins import discover_domains
 from aandacht.profiles import asks as _profile_asks  # noqa: F401 - registers the ask history table
 from aandacht.profiles import cards as profile_cards
@@ -86,6 +89,9 @@ def create_app(config: Mapping[str, str] | None = None) -> Flask:
     app.register_blueprint(profile_views.blueprint)
     app.register_blueprint(profile_cards.blueprint)
     app.register_blueprint(segment_views.blueprint)
+    app.register_blueprint(feed_views.blueprint)
+    app.register_blueprint(content_views.blueprint)
+    app.register_blueprint(library_views.blueprint)
     api.init_app(app)
     app.register_error_handler(HTTPException, views.render_error)
     cli.init_app(app)

@@ -7,6 +7,7 @@ aandacht demo load            fill the demo tenants with demo data
 aandacht segments schema      print the JSON Schema of selection documents
 aandacht segments count       check a selection document and count whom it selects
 aandacht worker               run a background worker (RQ, with its scheduler)
+aandacht cron                 run the scheduler of periodic jobs (--list: show them; --run JOB: run one now)
 aandacht run                  serve (development server)
 """
 
@@ -22,7 +23,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from aandacht import jobs, migrate
+from aandacht import jobs, migrate, schedule
 from aandacht.accounts import demo
 from aandacht.accounts import service as accounts
 from aandacht.accounts.models import STAFF_ROLES
@@ -209,6 +210,41 @@ def worker_command(queues: tuple[str, ...], burst: bool) -> None:
         sys.exit(2)  # type: ignore[attr-defined]
 
 
+@click.command("cron")
+@with_appcontext
+@click.option("--list", "show", is_flag=True, help="List the periodic jobs and their next run, and stop.")
+@click.option("--run", "target", metavar="JOB", help="Run this periodic job now, in this process, and stop.")
+def cron_command(show: bool, target: str | None) -> None:
+    """Enqueue the periodic jobs when they are due, for `aandacht worker` to run (needs REDIS_URL)."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if show and target:
+        raise click.UsageError("Give --list or --run, not both.")
+    try:
+        if show:
+            click.echo("\n".join(schedule.listing(app)))
+        elif target:
+            outcome = schedule.run_now(app, schedule.find_periodic(app, target))
+            for slug, problem in outcome.items():
+                click.echo(f"{slug}: {'done' if problem is None else f'FAILED {problem}'}")
+            if any(outcome.values()):
+                sys.exit(1)
+        elif app.extensions.get("aandacht.redis") is None:
+            click.echo(
+                "Error: REDIS_URL is not set; without Redis there is no scheduler. "
+                "Run a periodic job now with 'aandacht cron --run JOB'.",
+                err=True,
+            )
+            sys.exit(2)
+        else:
+            schedule.run_scheduler(app)
+    except schedule.ScheduleError as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(2)
+    except RedisConnectionError as error:
+        click.echo(f"Error: Redis at REDIS_URL does not answer: {error}", err=True)
+        sys.exit(2)
+
+
 @click.group("accounts", cls=AppGroup)
 def accounts_group() -> None:
     """Staff accounts and platform administrators."""
@@ -298,6 +334,7 @@ def init_app(app: Flask) -> None:
         segments_group,
         domains_command,
         worker_command,
+        cron_command,
     )
     for command in commands:
         app.cli.add_command(command)

@@ -103,6 +103,8 @@ def run(app: Flask, spec: JobSpec) -> None:
         token = bind_request_id(spec.request_id)
         try:
             tenant = tenant_by_id(spec.tenant_id) if spec.tenant_id is not None else None
+            # The look-up's transaction began outside the tenant; the job's own begins inside it (RLS).
+            session.remove()
             with tenant_context(tenant):
                 resolve(spec.target)(*spec.args, **spec.kwargs)
         finally:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 
@@ -25,11 +25,20 @@ from flask import Blueprint, Flask, abort, request
 from aandacht.db import Base, TenantScoped
 from aandacht.personalisation.types import ContentType
 from aandacht.profiles.definitions import ProfileAttribute, Questionnaire
+from aandacht.schedule import Periodic
 from aandacht.segments.language import Predicate
 from aandacht.tenancy.context import CurrentTenant, current_tenant
 from aandacht.tenancy.keys import tenant_key_problems
 
-__all__ = ["Domain", "DomainRegistry", "MenuItem", "ProfileAttribute", "Questionnaire", "discover_domains"]
+__all__ = [
+    "Domain",
+    "DomainRegistry",
+    "MenuItem",
+    "Periodic",
+    "ProfileAttribute",
+    "Questionnaire",
+    "discover_domains",
+]
 ENTRY_POINT_GROUP = "aandacht.domains"
 FACES = ("participant", "coach", "portal")
 
@@ -107,6 +116,13 @@ class Domain:
         """A command group, mounted as `aandacht <name> …`."""
         return None
 
+    def periodic_jobs(self) -> list[Periodic]:
+        """Jobs that `aandacht cron` runs on a schedule (docs/operations.md#periodic-jobs).
+
+        A per-tenant one runs only for the active tenants that enable the domain.
+        """
+        return []
+
     def load_demo_data(self, tenant: CurrentTenant) -> None:
         """Fill `tenant` (already in context) with demo data; called by `aandacht demo load`."""
 
@@ -172,6 +188,14 @@ class DomainRegistry:
             if kind.key.startswith(f"{domain.name}.")
         ]
 
+    def periodic_jobs(self) -> list[Periodic]:
+        """The periodic jobs of the loaded domains, each marked with the domain it belongs to."""
+        return [
+            replace(periodic, domain=domain.name)
+            for domain in self.domains.values()
+            for periodic in domain.periodic_jobs()
+        ]
+
     def migration_dirs(self) -> list[Path]:
         """The Alembic version folders of the loaded domains."""
         return [domain.migrations_dir for domain in self.domains.values() if domain.migrations_dir]
@@ -185,6 +209,7 @@ class DomainRegistry:
         for domain in list(self.domains.values()):
             try:
                 blueprints, group = domain.blueprints(), domain.cli()
+                domain.periodic_jobs()  # a malformed one (e.g. a bad cron expression) refuses the domain
                 for blueprint in blueprints:
                     if not blueprint.name.startswith(domain.name):
                         raise DomainLoadError(

@@ -79,9 +79,11 @@ def test_upsert_by_external_id_reports_each_row(content_tenant, in_tenant):
                 ItemFields(type=JOB.key, title="", external_id="v-2"),
                 ItemFields(type=JOB.key, title="Schilder", external_id="v-3"),
                 ItemFields(type=JOB.key, title="Dubbel", external_id="v-3"),
+                ItemFields(type=JOB.key, title="Te lang", external_id="v" * 101),
             ]
         )
-        assert [row.outcome for row in first] == ["created", "refused", "created", "refused"]
+        assert [row.outcome for row in first] == ["created", "refused", "created", "refused", "refused"]
+        assert set(first[4].errors) == {"external_id"}
         assert set(first[1].errors) == {"title"}
         again = upsert_items(
             [

@@ -60,6 +60,11 @@ def test_a_dismissed_item_stays_away_even_after_a_long_time(content_tenant, resi
         record(someone, [Interaction("dismiss", unwanted, occurred_at=utcnow() - timedelta(days=500))])
         assert titles(feed.feed(person(someone))) == ["Wel"]
         assert feed.why(person(someone), unwanted) is None
+        switched = person(someone)
+        switched.personalised = False
+        session.commit()
+        assert titles(feed.feed(switched)) == ["Wel"]
+        assert feed.why(switched, unwanted) is None
 
 
 def test_profile_fit_ranks_and_explains(content_tenant, resident, job, in_tenant):
@@ -161,6 +166,8 @@ def test_recording_refuses_unknown_kinds_and_other_tenants_items(
         assert set(refused.value.errors) == {"1.kind", "2.item_id"}
         assert session.query(InteractionEvent).count() == 0
         assert record(someone, [Interaction("open", mine, {"surface": "home", "position": 1})]) == 1
+        naive = (utcnow() - timedelta(hours=1)).replace(tzinfo=None)
+        assert record(someone, [Interaction("open", mine, occurred_at=naive)]) == 1
 
 
 def test_an_item_of_a_withdrawn_library_item_or_retired_one_leaves_the_feed(

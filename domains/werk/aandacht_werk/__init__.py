@@ -2,11 +2,18 @@
 
 from pathlib import Path
 
+from aandacht.personalisation.types import ContentType
 from aandacht.plugins import Domain
 from aandacht.profiles.definitions import ProfileAttribute, Questionnaire
 from aandacht.tenancy.context import CurrentTenant
 from aandacht_werk.attributes import ATTRIBUTES, CATEGORIES
-from aandacht_werk.demo import load_demo_profiles, load_demo_segments
+from aandacht_werk.content import CONTENT_TYPES
+from aandacht_werk.demo import (
+    load_demo_content,
+    load_demo_interactions,
+    load_demo_profiles,
+    load_demo_segments,
+)
 from aandacht_werk.i18n import translations as _translations
 from aandacht_werk.questionnaires import QUESTIONNAIRES
 
@@ -33,10 +40,16 @@ class WerkDomain(Domain):
         """The headings of a job seeker's profile."""
         return dict(CATEGORIES)
 
+    def content_types(self) -> list[ContentType]:
+        """Vacancies, tips, workshops, job fairs and work abroad, matched to a job seeker's answers."""
+        return list(CONTENT_TYPES)
+
     def load_demo_data(self, tenant: CurrentTenant) -> None:
-        """Give the demo residents varied job-seeker profiles, and the tenant two saved selections."""
+        """Demo job-seeker profiles, two saved selections, content, and two months of interactions."""
         load_demo_profiles(tenant)
         load_demo_segments()
+        load_demo_content(tenant)
+        load_demo_interactions(tenant)
 
 
 domain = WerkDomain()

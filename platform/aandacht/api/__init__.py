@@ -11,12 +11,22 @@ from __future__ import annotations
 from flask import Flask
 
 from aandacht.accounts.csrf import csrf
-from aandacht.api import credentials, me, oauth, people, profiles, questions, segments
+from aandacht.api import content, credentials, feed, me, oauth, people, profiles, questions, segments
 from aandacht.api.errors import outside_response
 from aandacht.api.smorest import API_PREFIX, Api
 
 #: The resources, in the order of the documentation.
-RESOURCES = (me.blp, questions.blp, people.blp, profiles.blp, segments.blp, credentials.blp, oauth.blp)
+RESOURCES = (
+    me.blp,
+    questions.blp,
+    feed.blp,
+    people.blp,
+    profiles.blp,
+    segments.blp,
+    content.blp,
+    credentials.blp,
+    oauth.blp,
+)
 
 
 def init_app(app: Flask) -> None:

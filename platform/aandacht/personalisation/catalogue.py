@@ -77,6 +77,9 @@ class Item:
     library_item_id: uuid.UUID | None
     published_at: datetime
     changed_at: datetime
+    #: How many people saw it and engaged with it (learned, see `aandacht.personalisation.learning`).
+    shown: int = 0
+    engaged: int = 0
     #: The fields this tenant filled in over the library's (empty for its own items).
     overridden: frozenset[str] = frozenset()
 
@@ -97,7 +100,15 @@ def as_item(own: ContentItem, library: LibraryItem | None) -> Item:
     }
     values |= {
         name: getattr(own, name)
-        for name in ("owner_id", "external_id", "library_item_id", "published_at", "changed_at")
+        for name in (
+            "owner_id",
+            "external_id",
+            "library_item_id",
+            "published_at",
+            "changed_at",
+            "shown",
+            "engaged",
+        )
     }
     overridden = set()
     for name in (*OVERRIDABLE, *FROM_LIBRARY[1:]):
@@ -316,8 +327,11 @@ def clean(
         if given["status"] not in STATUSES:
             errors["status"] = _("Choose draft, published or retired.")
         cleaned["status"] = given["status"]
-    if "external_id" in given and _external_id_taken(given["external_id"], item):
-        errors["external_id"] = _("Another item already has this external id.")
+    if "external_id" in given:
+        if not isinstance(given["external_id"], str) or not 0 < len(given["external_id"]) <= 100:
+            errors["external_id"] = _("Give an external id of 1 to 100 characters.")
+        elif _external_id_taken(given["external_id"], item):
+            errors["external_id"] = _("Another item already has this external id.")
     if item is None and kind is not None:
         cleaned["type"] = kind.key
     if errors:
@@ -387,9 +401,7 @@ def _check_validity(
     cleaned: dict[str, Any], item: ContentItem | None, library: LibraryItem | None, errors: dict[str, str]
 ) -> None:
     def current(name: str) -> datetime | None:
-        if name in cleaned:
-            return cleaned[name]
-        own = getattr(item, name) if item is not None else None
+        own = cleaned[name] if name in cleaned else getattr(item, name) if item is not None else None
         return own if own is not None else getattr(library, name, None)
 
     start, end = current("valid_from"), current("valid_until")
@@ -484,9 +496,14 @@ def retire_expired(now: datetime | None = None) -> int:
 
 
 def unopened_items(owner_id: uuid.UUID, *, days: int = 30, now: datetime | None = None) -> list[Item]:
-    """The published items of a coach that no one opened (or followed, kept, applied to) in `days` days."""
+    """The coach's published items, online for `days` days at least, that no one engaged with in those days.
+
+    Engaging is opening, following the link, keeping, sharing or applying.
+    """
     since = (now or utcnow()) - timedelta(days=days)
-    query = items_query().where(ContentItem.owner_id == owner_id, ContentItem.status == "published")
+    query = items_query().where(
+        ContentItem.owner_id == owner_id, ContentItem.status == "published", ContentItem.published_at <= since
+    )
     rows = session.execute(query.order_by(ContentItem.published_at))
     mine = [as_item(own, library) for own, library in rows]
     opened = set(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from typing import Any
 
 from flask_babel import gettext as _
@@ -55,6 +55,7 @@ def record(person_id: uuid.UUID, interactions: Sequence[Interaction]) -> int:
         session.execute(select(ContentItem.id, ContentItem.type).where(ContentItem.id.in_(wanted))).all()
     )
     now = utcnow()
+    interactions = [_in_utc(interaction) for interaction in interactions]
     for index, interaction in enumerate(interactions):
         if interaction.kind not in INTERACTION_KINDS:
             errors[f"{index}.kind"] = _("Unknown kind of interaction.")
@@ -83,6 +84,14 @@ def record(person_id: uuid.UUID, interactions: Sequence[Interaction]) -> int:
     )
     session.commit()
     return len(interactions)
+
+
+def _in_utc(interaction: Interaction) -> Interaction:
+    """A moment without a time zone is taken as UTC (the platform's own moments always have one)."""
+    moment = interaction.occurred_at
+    if moment is not None and moment.tzinfo is None:
+        return replace(interaction, occurred_at=moment.replace(tzinfo=UTC))
+    return interaction
 
 
 def kinds_done(person_id: uuid.UUID, item_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, set[str]]:

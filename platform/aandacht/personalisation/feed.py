@@ -13,13 +13,15 @@ import hashlib
 import logging
 import threading
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import numpy as np
 from flask_babel import gettext as _
 from scipy import sparse
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select, union_all
 
 from aandacht.accounts.models import Person
 from aandacht.db import engine, session, utcnow
@@ -35,7 +37,7 @@ from aandacht.tenancy.context import require_tenant
 
 #: How far back a person's interactions count (older ones have decayed to nothing anyway).
 MEMORY = timedelta(days=365)
-MOST_EVENTS = 2_000
+MOST_EVENTS = 1_000
 #: A part of the score must add at least this much to be named as a reason.
 REASON_THRESHOLD = 0.1
 _PRIORITY = {"low": -1.0, "normal": 0.0, "high": 1.0}
@@ -75,7 +77,8 @@ def catalogue() -> ranker.Catalogue:
 
 def _build(version: tuple) -> ranker.Catalogue:
     kinds = content_types_for(require_tenant())
-    rows = session.execute(items_query().where(ContentItem.status == "published")).all()
+    query = items_query().where(ContentItem.status == "published").order_by(ContentItem.id)
+    rows = session.execute(query).all()
     pairs = [(as_item(own, library), own) for own, library in rows]
     pairs = [(item, own) for item, own in pairs if item.status == "published" and item.type in kinds]
     features = [kinds[item.type].features(item.tags, item.details) for item, _own in pairs]
@@ -102,7 +105,7 @@ def _build(version: tuple) -> ranker.Catalogue:
         engaged=np.array([own.engaged for _item, own in pairs], dtype=np.float64),
         version=version,
     )
-    built.neighbours = _neighbours(built)
+    built.relate(_neighbours(built))
     return built
 
 
@@ -140,23 +143,25 @@ def profile_tags(person_id: uuid.UUID) -> dict[str, tuple[float, str]]:
 
 def signals(person: Person, built: ranker.Catalogue, now: datetime) -> ranker.Signals:
     """What the ranker needs to know of `person`: profile tags, interactions, the items they may see."""
-    # Recent interactions, and dismissals however old: "not for me" stays away.
-    query = (
-        select(InteractionEvent.item_id, InteractionEvent.kind, InteractionEvent.occurred_at)
-        .where(
-            InteractionEvent.person_id == person.id,
-            InteractionEvent.item_id.is_not(None),
-            or_(InteractionEvent.occurred_at >= now - MEMORY, InteractionEvent.kind == "dismiss"),
-        )
+    columns = (InteractionEvent.item_id, InteractionEvent.kind, InteractionEvent.occurred_at)
+    mine = (InteractionEvent.person_id == person.id, InteractionEvent.item_id.is_not(None))
+    recent = (
+        select(*columns)
+        .where(*mine, InteractionEvent.occurred_at >= now - MEMORY, InteractionEvent.kind != "dismiss")
         .order_by(InteractionEvent.occurred_at.desc())
         .limit(MOST_EVENTS)
+        .subquery()
     )
+    # Dismissals all, however old: "not for me" stays away.
+    query = union_all(select(recent), select(*columns).where(*mine, InteractionEvent.kind == "dismiss"))
     position = built.position
-    events = [
-        ranker.Event(position[item_id], kind, moment.timestamp())
-        for item_id, kind, moment in session.execute(query)
-        if item_id in position
-    ]
+    events = ranker.Events.of(
+        [
+            (position[item_id], kind, moment.timestamp())
+            for item_id, kind, moment in session.execute(query)
+            if item_id in position
+        ]
+    )
     return ranker.Signals(
         profile_tags=profile_tags(person.id) if person.personalised else {},
         events=events,
@@ -209,7 +214,11 @@ def why(person: Person, item_id: uuid.UUID, *, now: datetime | None = None) -> F
     known = signals(person, built, moment)
     if not known.personalised:
         entry = ranker.Ranked(position, built.ids[position], 0.0, (), bool(built.pinned[position]))
-        return next(iter(_entries(built, known, [entry])), None) if known.eligible[position] else None
+        return (
+            next(iter(_entries(built, known, [entry])), None)
+            if ranker.visible(built, known)[position]
+            else None
+        )
     scores = ranker.score(built, known, now=moment, rng=_rng(person, moment))
     found = ranker.explain(built, known, scores, position)
     return next(iter(_entries(built, known, [found])), None) if found is not None else None
@@ -217,15 +226,22 @@ def why(person: Person, item_id: uuid.UUID, *, now: datetime | None = None) -> F
 
 def _entries(built: ranker.Catalogue, known: ranker.Signals, ranked: list[ranker.Ranked]) -> list[FeedEntry]:
     items = items_by_ids([entry.item_id for entry in ranked])
-    kinds = content_types_for(require_tenant())
+    labels = TagLabels()
     return [
-        FeedEntry(items[entry.item_id], kinds[items[entry.item_id].type], reasons(entry, built, known), entry)
+        FeedEntry(
+            items[entry.item_id],
+            labels.kinds[items[entry.item_id].type],
+            reasons(entry, built, known, labels),
+            entry,
+        )
         for entry in ranked
         if entry.item_id in items
     ]
 
 
-def reasons(entry: ranker.Ranked, built: ranker.Catalogue, known: ranker.Signals) -> tuple[str, ...]:
+def reasons(
+    entry: ranker.Ranked, built: ranker.Catalogue, known: ranker.Signals, labels: TagLabels
+) -> tuple[str, ...]:
     """Why the item is in the feed, in plain words, from the parts of its score (largest first)."""
     found: list[tuple[float, str]] = []
     if entry.pinned:
@@ -241,7 +257,7 @@ def reasons(entry: ranker.Ranked, built: ranker.Catalogue, known: ranker.Signals
         if part.name == "fit":
             found.extend((part.value, reason) for reason in part.because[:2])
         elif part.name == "preference" and part.because:
-            topics = _(" and ").join(tag_label(tag) for tag in part.because)
+            topics = _(" and ").join(labels[tag] for tag in part.because)
             found.append((part.value, _("You often look at things about %(topics)s.", topics=topics)))
         elif part.name == "collaborative":
             found.append((part.value, _("People who liked the same things as you also looked at this.")))
@@ -262,18 +278,42 @@ def _popular(position: int, built: ranker.Catalogue) -> bool:
     return shown >= ranker.NEW_BELOW and built.engaged[position] / shown >= 2 * built.engagement_rate
 
 
-def tag_label(tag: str) -> str:
-    """Words for a tag: a type's name, the words of an answer a fit rule reads, else its value."""
-    tenant = require_tenant()
-    kinds = content_types_for(tenant)
-    prefix, _sep, value = tag.partition(":")
-    if prefix == "type" and value in kinds:
-        return str(kinds[value].plural).lower()
-    attributes = attributes_for(tenant)
-    for kind in kinds.values():
-        for rule in kind.fit_rules:
-            if isinstance(rule, Wants) and rule.prefix == prefix and rule.attribute in attributes:
-                for option in attributes[rule.attribute].options:
-                    if str(option.value) == value:  # type: ignore[union-attr]
-                        return str(option.label).lower()  # type: ignore[union-attr]
-    return (value or prefix).replace("_", " ").replace("-", " ")
+class TagLabels(dict[str, str]):
+    """Words for tags, looked up once per feed: `labels["sector:zorg"]`.
+
+    A type's name, the words of an answer that a fit rule reads, else the tag's value.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        tenant = require_tenant()
+        self.kinds = content_types_for(tenant)
+        self.attributes = attributes_for(tenant)
+
+    def __missing__(self, tag: str) -> str:
+        prefix, _sep, value = tag.partition(":")
+        self[tag] = self._words(prefix, value)
+        return self[tag]
+
+    def _words(self, prefix: str, value: str) -> str:
+        if prefix == "type" and value in self.kinds:
+            return str(self.kinds[value].plural).lower()
+        for options in self._options_named(prefix):
+            for option in options:
+                if str(option.value) == value:  # type: ignore[union-attr]
+                    return str(option.label).lower()  # type: ignore[union-attr]
+        if value and prefix:
+            for kind in self.kinds.values():
+                if prefix in kind.tag_prefixes:
+                    return f"{str(kind.tag_prefixes[prefix]).lower()}: {value.replace('_', ' ')}"
+        return (value or prefix).replace("_", " ").replace("-", " ")
+
+    def _options_named(self, prefix: str) -> Iterator[tuple[Any, ...]]:
+        """The answers of the attributes that `Wants` rules read for this prefix, then a choice detail's."""
+        for kind in self.kinds.values():
+            for rule in kind.fit_rules:
+                if isinstance(rule, Wants) and rule.prefix == prefix and rule.attribute in self.attributes:
+                    yield self.attributes[rule.attribute].options
+            detail = kind.field_named(prefix)
+            if detail is not None and detail.options:
+                yield detail.options

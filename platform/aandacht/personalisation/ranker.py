@@ -100,11 +100,26 @@ class Catalogue:
         self.tag_index = {tag: index for index, tag in enumerate(self.tags)}
         norms = np.sqrt(np.asarray(self.features.sum(axis=1)).ravel())
         self.unit_features = sparse.diags(1.0 / np.maximum(norms, 1.0)) @ self.features
+        self.relate(self.neighbours)
         shown = np.maximum(self.shown.sum(), 1)
         self.engagement_rate = float(min(max(self.engaged.sum() / shown, 0.01), 0.5))
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def relate(self, neighbours: Mapping[int, Sequence[tuple[int, float]]]) -> None:
+        """Take learned neighbours (item -> [(neighbour, similarity)]) as a matrix for the ranker."""
+        self.neighbours = neighbours
+        cells = [(item, other, similarity) for item, near in neighbours.items() for other, similarity in near]
+        rows, columns, values = zip(*cells, strict=True) if cells else ((), (), ())
+        self.neighbour_matrix = sparse.csr_matrix((values, (rows, columns)), shape=(len(self.ids),) * 2)
+
+
+#: The kinds of interaction in the order of their codes in `Events.kinds`.
+KIND_CODES = tuple(EVENT_WEIGHTS)
+_WEIGHT_OF_CODE = np.array([EVENT_WEIGHTS[kind] for kind in KIND_CODES])
+_POSITIVE_CODES = np.array([kind in POSITIVE for kind in KIND_CODES])
+_CODE = {kind: code for code, kind in enumerate(KIND_CODES)}
 
 
 @dataclass(frozen=True)
@@ -118,12 +133,41 @@ class Event:
 
 
 @dataclass(frozen=True)
+class Events:
+    """A person's interactions as arrays: catalogue positions, kind codes (`KIND_CODES`) and moments."""
+
+    positions: np.ndarray
+    kinds: np.ndarray
+    moments: np.ndarray
+
+    @classmethod
+    def of(cls, events: Sequence[Event] | Sequence[tuple[int, str, float]]) -> Events:
+        """Events from `Event`s or (position, kind, moment) rows; unknown kinds are left out."""
+        rows = [tuple(event.__dict__.values()) if isinstance(event, Event) else event for event in events]
+        rows = [row for row in rows if row[1] in _CODE]
+        return cls(
+            np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows)),
+            np.fromiter((_CODE[row[1]] for row in rows), dtype=np.int64, count=len(rows)),
+            np.fromiter((row[2] for row in rows), dtype=np.float64, count=len(rows)),
+        )
+
+    def of_kind(self, *kinds: str) -> np.ndarray:
+        """The positions of the events of these kinds."""
+        return self.positions[np.isin(self.kinds, [_CODE[kind] for kind in kinds])]
+
+    def weights(self, moment: float, weights: Weights) -> np.ndarray:
+        """What each event says about the person's taste at `moment`: its kind's weight, decayed."""
+        age = np.maximum(moment - self.moments, 0.0)
+        return _WEIGHT_OF_CODE[self.kinds] * 0.5 ** (age / (weights.half_life_days * _DAY))
+
+
+@dataclass(frozen=True)
 class Signals:
     """What is known of one person: profile tags, their interactions, what they may see."""
 
     #: Tag -> (weight, reason) from the fit rules of the content types.
     profile_tags: Mapping[str, tuple[float, str]]
-    events: Sequence[Event]
+    events: Events
     #: Items the person may see (eligibility and language already applied), by position.
     eligible: np.ndarray
     personalised: bool = True
@@ -171,7 +215,7 @@ def score(
 ) -> Scores:
     """Score every item of the catalogue for the person; items they may not see score -inf."""
     moment = now.timestamp()
-    candidates = signals.eligible & ~_dismissed(catalogue, signals.events)
+    candidates = visible(catalogue, signals)
     taste = _taste(catalogue, signals.events, moment, weights)
     parts = _parts(
         catalogue, signals, taste, moment, weights, rng if rng is not None else np.random.default_rng()
@@ -192,7 +236,7 @@ def rank(
 ) -> list[Ranked]:
     """The page `offset:offset+limit` of the feed, best first (newest first when not personalised)."""
     if not signals.personalised:
-        candidates = signals.eligible & ~_dismissed(catalogue, signals.events)
+        candidates = visible(catalogue, signals)
         order = np.lexsort((-catalogue.published, ~catalogue.pinned))
         chosen = [int(i) for i in order if candidates[i]][offset : offset + limit]
         return [_plain(catalogue, index) for index in chosen]
@@ -218,23 +262,20 @@ def _plain(catalogue: Catalogue, index: int) -> Ranked:
     )
 
 
-def _dismissed(catalogue: Catalogue, events: Sequence[Event]) -> np.ndarray:
+def visible(catalogue: Catalogue, signals: Signals) -> np.ndarray:
+    """The items the person may see and did not dismiss."""
+    return signals.eligible & ~_dismissed(catalogue, signals.events)
+
+
+def _dismissed(catalogue: Catalogue, events: Events) -> np.ndarray:
     mask = np.zeros(len(catalogue), dtype=bool)
-    for event in events:
-        if event.kind == "dismiss":
-            mask[event.position] = True
+    mask[events.of_kind("dismiss")] = True
     return mask
 
 
-def _decay(moment: float, then: float, weights: Weights) -> float:
-    return 0.5 ** (max(moment - then, 0.0) / (weights.half_life_days * _DAY))
-
-
-def _taste(catalogue: Catalogue, events: Sequence[Event], moment: float, weights: Weights) -> np.ndarray:
+def _taste(catalogue: Catalogue, events: Events, moment: float, weights: Weights) -> np.ndarray:
     """The person's learned weight per tag: their interactions, decayed, spread over each item's tags."""
-    per_item = np.zeros(len(catalogue))
-    for event in events:
-        per_item[event.position] += EVENT_WEIGHTS.get(event.kind, 0.0) * _decay(moment, event.moment, weights)
+    per_item = np.bincount(events.positions, events.weights(moment, weights), minlength=len(catalogue))
     return np.asarray(catalogue.unit_features.T @ per_item).ravel()
 
 
@@ -260,16 +301,12 @@ def _parts(
         else np.zeros(size)
     )
 
-    collaborative = np.zeros(size)
-    engaged_with: dict[int, float] = {}
-    for event in signals.events:
-        if event.kind in POSITIVE:
-            weight = EVENT_WEIGHTS[event.kind] * _decay(moment, event.moment, weights)
-            engaged_with[event.position] = engaged_with.get(event.position, 0.0) + weight
-    for position, weight in engaged_with.items():
-        for neighbour, similarity in catalogue.neighbours.get(position, ()):
-            collaborative[neighbour] += weight * similarity
-    collaborative = np.tanh(collaborative)
+    events = signals.events
+    positive = _POSITIVE_CODES[events.kinds]
+    engaged_with = np.bincount(
+        events.positions[positive], events.weights(moment, weights)[positive], minlength=size
+    )
+    collaborative = np.tanh(np.asarray(catalogue.neighbour_matrix.T @ engaged_with).ravel())
 
     rate, strength_prior = catalogue.engagement_rate, weights.prior_strength
     alpha = catalogue.engaged + rate * strength_prior
@@ -286,19 +323,14 @@ def _parts(
     }
 
 
-def _staleness(catalogue: Catalogue, events: Sequence[Event], weights: Weights) -> np.ndarray:
-    penalty = np.zeros(len(catalogue))
-    passed = np.zeros(len(catalogue))
-    engaged = np.zeros(len(catalogue), dtype=bool)
-    for event in events:
-        if event.kind == "impression":
-            passed[event.position] += 1
-        elif event.kind == "apply":
-            penalty[event.position] = max(penalty[event.position], weights.applied_penalty)
-            engaged[event.position] = True
-        elif event.kind in POSITIVE:
-            penalty[event.position] = max(penalty[event.position], weights.seen_penalty)
-            engaged[event.position] = True
+def _staleness(catalogue: Catalogue, events: Events, weights: Weights) -> np.ndarray:
+    size = len(catalogue)
+    penalty = np.zeros(size)
+    engaged = np.zeros(size, dtype=bool)
+    engaged[events.positions[_POSITIVE_CODES[events.kinds]]] = True
+    penalty[engaged] = weights.seen_penalty
+    penalty[events.of_kind("apply")] = weights.applied_penalty
+    passed = np.bincount(events.of_kind("impression"), minlength=size)
     ignored = np.where(engaged, 0.0, np.clip(passed - 2, 0, 5) * weights.passed_penalty)
     return penalty + ignored
 

@@ -31,6 +31,7 @@ from werkzeug.wrappers import Response
 from aandacht.accounts import service as accounts
 from aandacht.accounts.models import Person
 from aandacht.accounts.permissions import Permission, public, requires
+from aandacht.personalisation import app_views as feed_cards
 from aandacht.plugins import DomainRegistry
 from aandacht.tenancy.service import all_tenants
 from aandacht.web import preferences, pwa
@@ -69,7 +70,8 @@ def app_menu() -> dict[str, object]:
 @requires(Permission.SELF)
 def home() -> str:
     """The resident's home: what is new for them (the engines fill it)."""
-    return render_template("participant/home.html", menu=_registry().menu_items(g.tenant, "participant"))
+    menu = _registry().menu_items(g.tenant, "participant")
+    return render_template("participant/home.html", menu=menu, feed=feed_cards.for_home())
 
 
 @participant.route("/settings", methods=["GET", "POST"])
