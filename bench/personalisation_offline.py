@@ -11,8 +11,9 @@ ranker's fit part alone); an oracle that knows the person's hidden tastes but no
 and the oracle that knows the hidden P(engage). Columns: precision@10 and NDCG@10 of people after their
 warm-up and of new people (a profile, no interactions), the coverage of the catalogue, and how often the
 ten holds items already engaged with. Then the targets with PASS or FAIL: warm, the ranker's NDCG@10 at
-least 2x the better popular baseline's and at least 0.75x the oracle's; at cold start above the better
-popular baseline's.
+least 2x the better popular baseline's and at least 0.75x that of the oracle that knows the hidden
+interests ("oracle (person only)": the full oracle also knows each item's own appeal, which no one's
+interests reveal, and scores 1 by construction); at cold start above the better popular baseline's.
 
 The simulated world and what it assumes (all seeded: the same arguments print the same figures):
 
@@ -114,6 +115,8 @@ START_DAYS = 30
 MOST_VISITS = 40
 PUBLISHED_BEFORE_DAYS = 90
 TARGET_POPULAR_RATIO, TARGET_ORACLE_RATIO = 2.0, 0.75
+#: The oracle the target compares with: it knows each person's hidden interests (not the items' appeal).
+INTEREST_ORACLE = "oracle (person only)"
 
 
 # --- The simulated world --------------------------------------------------------------------------------
@@ -579,12 +582,13 @@ class Result:
         ranker_warm, ranker_cold = self.mean("warm", "ranker", "ndcg"), self.mean("cold", "ranker", "ndcg")
         popular_name, popular_warm = self.best_popular("warm")
         cold_name, popular_cold = self.best_popular("cold")
-        oracle = self.mean("warm", "oracle", "ndcg")
+        # The issue's oracle "knows the hidden interests": the person's tastes, not each item's own appeal.
+        oracle = self.mean("warm", INTEREST_ORACLE, "ndcg")
         enough_popular, enough_oracle = TARGET_POPULAR_RATIO * popular_warm, TARGET_ORACLE_RATIO * oracle
         return [
             (f"warm: ranker >= {TARGET_POPULAR_RATIO:g} x {popular_name}", ranker_warm, enough_popular,
              ranker_warm >= enough_popular),
-            (f"warm: ranker >= {TARGET_ORACLE_RATIO:g} x oracle", ranker_warm, enough_oracle,
+            (f"warm: ranker >= {TARGET_ORACLE_RATIO:g} x {INTEREST_ORACLE}", ranker_warm, enough_oracle,
              ranker_warm >= enough_oracle),
             (f"cold start: ranker > {cold_name}", ranker_cold, popular_cold, ranker_cold > popular_cold),
         ]  # fmt: skip

@@ -27,13 +27,15 @@ from bench.personalisation_offline import arguments, format_weights, parse_weigh
 
 #: The values tried per weight (the defaults are always among the candidates).
 GRID: dict[str, tuple[float, ...]] = {
-    "seen_penalty": (0.5, 1.5, 3.0, 6.0),
-    "applied_penalty": (1.5, 3.0, 6.0),
+    "seen_penalty": (1.5, 3.0, 6.0),
+    "applied_penalty": (3.0, 6.0),
     "passed_penalty": (0.0, 0.1, 0.2, 0.4),
-    "fit": (0.5, 1.0, 2.0, 3.0),
-    "preference": (1.0, 2.0, 3.0, 4.0),
+    "fit": (0.5, 1.0, 1.5, 2.0),
+    "preference": (0.5, 1.0, 1.5, 2.0),
+    "taste_prior": (0.5, 1.0, 2.0, 4.0),
     "collaborative": (0.0, 0.5, 1.0, 2.0),
-    "exploration": (0.0, 0.25, 0.5, 1.0, 2.0),
+    "popularity": (0.5, 1.0, 1.5),
+    "exploration": (0.0, 0.15, 0.3, 0.6),
     "prior_strength": (2.0, 10.0, 30.0),
     "half_life_days": (15.0, 30.0, 90.0),
 }

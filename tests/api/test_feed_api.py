@@ -127,7 +127,7 @@ def test_an_item_outside_the_persons_segment_never_shows(app, client, tenant, re
     log_in(client, tenant, "person", builder)
     assert feed_titles(client, tenant, "?page_size=1") == ["Alleen bouw"]
     assert client.get(url(tenant, f"/feed/{hidden}"), headers=headers).get_json()["reasons"][0] == (
-        "Your coach put this at the top for you."
+        "A coach put this at the top."
     )
 
 

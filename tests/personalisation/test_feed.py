@@ -105,14 +105,16 @@ def test_what_a_person_opens_moves_similar_items_up(content_tenant, resident, jo
             places = [index for index, entry in enumerate(entries) if entry.item.id in ids]
             return sum(places) / len(places)
 
-        before = mean_place(feed.feed(person(someone)), set(bouw))
+        before = mean_place(feed.feed(person(someone)), set(bouw[2:]))
         record(someone, [Interaction(kind, item) for item in bouw[:2] for kind in ("open", "save")])
         record(someone, [Interaction("impression", item) for item in horeca for _ in range(4)])
         after_entries = feed.feed(person(someone))
+        # The two building jobs not opened yet come first; the opened ones make room for them.
+        assert set(titles(after_entries)[:2]) == {"Bouw 2", "Bouw 3"}
+        assert mean_place(after_entries, set(bouw[2:])) < before
         assert mean_place(after_entries, set(bouw[2:])) < mean_place(after_entries, set(horeca))
-        assert mean_place(after_entries, set(bouw)) <= before
         reasons = next(entry for entry in after_entries if entry.item.id == bouw[2]).reasons
-        assert "You often look at things about bouw." in reasons
+        assert "U kijkt vaak naar dingen over bouw." in reasons
 
 
 def test_switched_off_the_feed_is_newest_first_and_says_so(content_tenant, resident, job, in_tenant):
@@ -128,8 +130,10 @@ def test_switched_off_the_feed_is_newest_first_and_says_so(content_tenant, resid
         session.commit()
         entries = feed.feed(switched)
         assert titles(entries) == ["Vastgezet", "Nieuwst", "Middel", "Oud, maar past"]
-        assert entries[0].reasons[0] == "Your coach put this at the top for you."
-        assert entries[1].reasons == ("You switched off choosing for you, so you see the newest first.",)
+        assert entries[0].reasons[0] == "Een coach heeft dit bovenaan gezet."
+        assert entries[1].reasons == (
+            "U heeft het kiezen voor u uitgezet. Daarom ziet u het nieuwste eerst.",
+        )
 
 
 def test_learning_counts_and_relates_items(content_tenant, resident, job, in_tenant):
@@ -146,7 +150,7 @@ def test_learning_counts_and_relates_items(content_tenant, resident, job, in_ten
         newcomer = resident()
         record(newcomer, [Interaction("open", first)])
         entry = feed.why(person(newcomer), second)
-        assert "People who liked the same things as you also looked at this." in entry.reasons
+        assert "Mensen die dezelfde dingen goed vonden als u, keken ook hiernaar." in entry.reasons
 
 
 def test_recording_refuses_unknown_kinds_and_other_tenants_items(

@@ -245,7 +245,7 @@ def reasons(
     """Why the item is in the feed, in plain words, from the parts of its score (largest first)."""
     found: list[tuple[float, str]] = []
     if entry.pinned:
-        found.append((1_000.0, _("Your coach put this at the top for you.")))
+        found.append((1_000.0, _("A coach put this at the top.")))
     if not known.personalised:
         return (
             *(text for _value, text in found),
@@ -263,10 +263,10 @@ def reasons(
             found.append((part.value, _("People who liked the same things as you also looked at this.")))
         elif part.name == "exploration" and entry.new:
             found.append((part.value, _("This is new. We show it to find out if it suits you.")))
-        elif part.name == "exploration" and _popular(entry.position, built):
+        elif part.name == "popularity" and _popular(entry.position, built):
             found.append((part.value, _("Many people found this useful.")))
         elif part.name == "priority":
-            found.append((part.value, _("Your coach thinks this is important.")))
+            found.append((part.value, _("A coach marked this as important.")))
     if not found:
         return (_("Nothing special: we also show you things you do not know yet."),)
     found.sort(key=lambda pair: -pair[0])
