@@ -76,7 +76,7 @@ def test_a_resident_logs_in_and_uses_the_app(site, phone, create_tenant, assert_
     assert not small_targets(page, "main button, .choice")
     page.get_by_label("Extra groot").check()
     page.get_by_label("English").check()
-    page.get_by_role("button", name="Opslaan").click()
+    page.get_by_role("button", name="Opslaan", exact=True).click()
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "en"
     assert "text-size-extra-large" in page.locator("html").get_attribute("class")
