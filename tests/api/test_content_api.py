@@ -36,7 +36,7 @@ VACANCY = ContentType(
         ContentField("contract", _l("Contract"), "choice", options=(Option("vast", _l("Permanent")),)),
         ContentField("closes", _l("Closes on"), "date"),
     ),
-    fit_rules=(Wants("tenant.sector", "sector", "You want to work in %(value)s."),),
+    fit_rules=(Wants("tenant.sector", "sector", "U wilt werken in %(value)s."),),
     tag_prefixes={"sector": _l("Sector")},
 )
 

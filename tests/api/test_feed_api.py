@@ -85,7 +85,7 @@ def test_the_feed_shows_what_an_app_needs_and_records_impressions(client, tenant
         "briefcase",
         "Apply",
     )
-    assert item["reasons"][0] == "You want to work in zorg."
+    assert item["reasons"][0] == "U wilt werken in zorg."
     assert item["body"].startswith("**Goed**")
     assert "<strong>Goed</strong>" in item["body_html"] and "<script>" not in item["body_html"]
     assert 'href="javascript' not in item["body_html"]

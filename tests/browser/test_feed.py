@@ -63,7 +63,7 @@ def test_a_resident_reads_saves_and_hides_items(
 
     # "Why do I see this?" opens the ranker's reasons.
     first.get_by_test_id("feed-why").locator("summary").click()
-    expect(first.get_by_test_id("feed-why")).to_contain_text("You want to work in zorg.")
+    expect(first.get_by_test_id("feed-why")).to_contain_text("U wilt werken in zorg.")
     assert_accessible(page)
 
     # Sharing: the phone's share sheet, or here (no share sheet) the link copied.

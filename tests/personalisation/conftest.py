@@ -30,7 +30,7 @@ JOB = ContentType(
     ),
     derive_tags=lambda details: ["needs:licence"] if details.get("licence_needed") else [],
     fit_rules=(
-        Wants("tenant.sector", "sector", "You want to work in %(value)s."),
+        Wants("tenant.sector", "sector", "U wilt werken in %(value)s."),
         Avoids("tenant.licence", False, "needs:licence", "You have no driving licence."),
     ),
 )

@@ -77,9 +77,9 @@ def test_profile_fit_ranks_and_explains(content_tenant, resident, job, in_tenant
         assert titles(entries)[0] == "Verzorgende"
         assert titles(entries)[-1] == "Bezorger zorg"  # fits the sector, but needs a licence
         first = entries[0]
-        assert first.reasons[0] == "You want to work in zorg."
+        assert first.reasons[0] == "U wilt werken in zorg."
         fit = next(part for part in first.ranked.parts if part.name == "fit")
-        assert fit.value > 0 and fit.because == ("You want to work in zorg.",)
+        assert fit.value > 0 and fit.because == ("U wilt werken in zorg.",)
         assert first.ranked.score == pytest.approx(sum(part.value for part in first.ranked.parts))
 
 

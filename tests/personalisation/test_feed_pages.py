@@ -80,7 +80,7 @@ def test_home_shows_the_items_for_the_person_with_why(client, content_tenant, si
     assert str(not_theirs) not in html and str(draft) not in html
     assert "Help mensen thuis." in html
     assert html.count("Why do I see this?") == 2
-    assert "You want to work in zorg." in html
+    assert "U wilt werken in zorg." in html
     for words in ("Read more", "Save for later", "Not for me", "Share", "Apply", "Saved"):
         assert words in html
     assert 'data-testid="feed-more"' not in html  # all there is fits on the home page
@@ -223,7 +223,7 @@ def test_switched_off_the_feed_is_newest_first_and_says_so(
     home = client.get(url("/app/"), headers=ENGLISH).text
     assert card_ids(home) == [str(newest), str(middle), str(fitting)]
     assert "You switched off choosing for you, so you see the newest first." in home
-    assert "You want to work in zorg." not in home
+    assert "U wilt werken in zorg." not in home
 
 
 def test_another_tenants_item_is_not_there(

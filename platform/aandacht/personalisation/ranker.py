@@ -326,17 +326,18 @@ def _taste(
     rate = (engaged.sum() + _PERSON_PRIOR * prior) / (shown.sum() + _PERSON_PRIOR)
     rows = catalogue.features[met]
     tags = np.flatnonzero(np.asarray(rows.sum(axis=0)).ravel())
-    x = rows[:, tags].toarray()
+    # A free intercept first: what the offset gets wrong on average is the person's, not any tag's.
+    x = np.hstack([np.ones((len(met), 1)), rows[:, tags].toarray()])
     trials, successes = shown[met], engaged[met]
     offset = _logit(rate) + appeal[met]
-    beta = np.zeros(len(tags))
-    penalty = np.eye(len(tags)) / weights.taste_prior
+    beta = np.zeros(len(tags) + 1)
+    penalty = np.diag(np.r_[1e-6, np.full(len(tags), 1.0 / weights.taste_prior)])
     for _step in range(_NEWTON_STEPS):
         p = special.expit(offset + x @ beta)
         gradient = x.T @ (successes - trials * p) - penalty @ beta
         hessian = (x.T * (trials * p * (1 - p))) @ x + penalty
         beta = beta + np.linalg.solve(hessian, gradient)
-    taste[tags] = beta
+    taste[tags] = beta[1:]
     return taste
 
 
