@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -160,15 +160,6 @@ def item_by_id(item_id: uuid.UUID | str) -> Item | None:
         return None
     row = session.execute(items_query().where(ContentItem.id == key)).first()
     return as_item(*row) if row else None
-
-
-def items_by_ids(ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, Item]:
-    """Several items by id (missing ones are left out)."""
-    wanted = list(ids)
-    if not wanted:
-        return {}
-    rows = session.execute(items_query().where(ContentItem.id.in_(wanted)))
-    return {own.id: as_item(own, library) for own, library in rows}
 
 
 @dataclass(frozen=True)

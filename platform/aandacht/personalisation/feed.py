@@ -26,7 +26,7 @@ from sqlalchemy import func, select, union_all
 from aandacht.accounts.models import Person
 from aandacht.db import engine, session, utcnow
 from aandacht.personalisation import ranker
-from aandacht.personalisation.catalogue import Item, as_item, items_by_ids, items_query
+from aandacht.personalisation.catalogue import Item, as_item, items_query
 from aandacht.personalisation.models import ContentItem, ContentNeighbour, InteractionEvent, LibraryItem
 from aandacht.personalisation.registry import content_types_for
 from aandacht.personalisation.types import ContentType, Wants
@@ -41,7 +41,7 @@ MOST_EVENTS = 1_000
 #: A part of the score must add at least this much to be named as a reason.
 REASON_THRESHOLD = 0.1
 _PRIORITY = {"low": -1.0, "normal": 0.0, "high": 1.0}
-_catalogues: dict[tuple[str, int], ranker.Catalogue] = {}
+_catalogues: dict[tuple[str, int], _Built] = {}
 _lock = threading.Lock()
 _log = logging.getLogger(__name__)
 
@@ -56,8 +56,20 @@ class FeedEntry:
     ranked: ranker.Ranked
 
 
+@dataclass(frozen=True)
+class _Built:
+    """A tenant's catalogue as the ranker's arrays, and its items as people see them (for the cards)."""
+
+    arrays: ranker.Catalogue
+    items: dict[uuid.UUID, Item]
+
+
 def catalogue() -> ranker.Catalogue:
     """The tenant's published items as the ranker's arrays, rebuilt only when they changed."""
+    return _current().arrays
+
+
+def _current() -> _Built:
     tenant = require_tenant()
     library_changed = select(func.max(LibraryItem.updated_at)).scalar_subquery()
     version = tuple(
@@ -67,7 +79,7 @@ def catalogue() -> ranker.Catalogue:
     )
     key = (engine().url.render_as_string(), tenant.id)
     cached = _catalogues.get(key)
-    if cached is not None and cached.version == version:
+    if cached is not None and cached.arrays.version == version:
         return cached
     with _lock:
         built = _build(version)
@@ -75,7 +87,7 @@ def catalogue() -> ranker.Catalogue:
     return built
 
 
-def _build(version: tuple) -> ranker.Catalogue:
+def _build(version: tuple) -> _Built:
     kinds = content_types_for(require_tenant())
     query = items_query().where(ContentItem.status == "published").order_by(ContentItem.id)
     rows = session.execute(query).all()
@@ -106,7 +118,7 @@ def _build(version: tuple) -> ranker.Catalogue:
         version=version,
     )
     built.relate(_neighbours(built))
-    return built
+    return _Built(built, {item.id: item for item in items})
 
 
 def _neighbours(built: ranker.Catalogue) -> dict[int, list[tuple[int, float]]]:
@@ -158,7 +170,7 @@ def signals(person: Person, built: ranker.Catalogue, now: datetime) -> ranker.Si
     events = ranker.Events.of(
         [
             (position[item_id], kind, moment.timestamp())
-            for item_id, kind, moment in session.execute(query)
+            for item_id, kind, moment in session.execute(query).all()
             if item_id in position
         ]
     )
@@ -198,16 +210,19 @@ def _rng(person: Person, now: datetime) -> np.random.Generator:
 def feed(person: Person, *, limit: int = 20, offset: int = 0, now: datetime | None = None) -> list[FeedEntry]:
     """The person's feed, best first: items they may see, ranked for them (or newest first)."""
     moment = now or utcnow()
-    built = catalogue()
-    known = signals(person, built, moment)
-    ranked = ranker.rank(built, known, now=moment, limit=limit, offset=offset, rng=_rng(person, moment))
-    return _entries(built, known, ranked)
+    current = _current()
+    known = signals(person, current.arrays, moment)
+    ranked = ranker.rank(
+        current.arrays, known, now=moment, limit=limit, offset=offset, rng=_rng(person, moment)
+    )
+    return _entries(current, known, ranked)
 
 
 def why(person: Person, item_id: uuid.UUID, *, now: datetime | None = None) -> FeedEntry | None:
     """One item as the person's feed ranks it, with its reasons; None when they may not see it."""
     moment = now or utcnow()
-    built = catalogue()
+    current = _current()
+    built = current.arrays
     position = built.position.get(str(item_id))
     if position is None:
         return None
@@ -215,27 +230,26 @@ def why(person: Person, item_id: uuid.UUID, *, now: datetime | None = None) -> F
     if not known.personalised:
         entry = ranker.Ranked(position, built.ids[position], 0.0, (), bool(built.pinned[position]))
         return (
-            next(iter(_entries(built, known, [entry])), None)
+            next(iter(_entries(current, known, [entry])), None)
             if ranker.visible(built, known)[position]
             else None
         )
     scores = ranker.score(built, known, now=moment, rng=_rng(person, moment))
     found = ranker.explain(built, known, scores, position)
-    return next(iter(_entries(built, known, [found])), None) if found is not None else None
+    return next(iter(_entries(current, known, [found])), None) if found is not None else None
 
 
-def _entries(built: ranker.Catalogue, known: ranker.Signals, ranked: list[ranker.Ranked]) -> list[FeedEntry]:
-    items = items_by_ids([entry.item_id for entry in ranked])
+def _entries(current: _Built, known: ranker.Signals, ranked: list[ranker.Ranked]) -> list[FeedEntry]:
+    """The ranked items as cards: the items as the catalogue holds them (no query), with their reasons."""
     labels = TagLabels()
     return [
         FeedEntry(
-            items[entry.item_id],
-            labels.kinds[items[entry.item_id].type],
-            reasons(entry, built, known, labels),
+            current.items[entry.item_id],
+            labels.kinds[current.items[entry.item_id].type],
+            reasons(entry, current.arrays, known, labels),
             entry,
         )
         for entry in ranked
-        if entry.item_id in items
     ]
 
 
