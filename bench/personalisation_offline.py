@@ -10,11 +10,12 @@ learned number of people who engaged, and by the learned engagement rate; profil
 ranker's fit part alone); an oracle that knows the person's hidden tastes but not the items' own appeal;
 those hidden tastes plus the learned popularity (a diagnosis: what the ranker would reach if it knew
 each person's tastes); and the oracle that knows the hidden P(engage). Columns: precision@10 and
-NDCG@10 of people after their warm-up and of new people (a profile, no interactions), the coverage of the catalogue, and how often the
-ten holds items already engaged with. Then the targets with PASS or FAIL: warm, the ranker's NDCG@10 at
-least 2x the better popular baseline's and at least 0.75x that of the oracle that knows the hidden
-interests ("oracle (person only)": the full oracle also knows each item's own appeal, which no one's
-interests reveal, and scores 1 by construction); at cold start above the better popular baseline's.
+NDCG@10 of people after their warm-up and of new people (a profile, no interactions), the coverage of
+the catalogue, and how often the ten holds items already engaged with. Then the targets with PASS or
+FAIL: warm, the ranker's NDCG@10 at least 2x the better popular baseline's and at least 0.75x that of
+the oracle that knows the hidden interests ("oracle (person only)": the full oracle also knows each
+item's own appeal, which no one's interests reveal, and scores 1 by construction); at cold start above
+the better popular baseline's.
 
 The simulated world and what it assumes (all seeded: the same arguments print the same figures):
 
