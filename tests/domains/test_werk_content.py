@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from aandacht.accounts.service import all_people
 from aandacht.db import session, utcnow
 from aandacht.personalisation.catalogue import ContentInvalid, ItemFields, ItemFilter, list_items, save_item
-from aandacht.personalisation.feed import feed, profile_tags
+from aandacht.personalisation.feed import TagLabels, feed, profile_tags
 from aandacht.personalisation.library import library_items
 from aandacht.personalisation.models import ContentItem, InteractionEvent
 from aandacht.personalisation.registry import content_types_for
@@ -94,6 +94,22 @@ def test_a_vacancy_derives_its_tags_from_its_details():
         "environment:factory",
     }
     assert "hours:full_time" in VACANCY.features([], {**details, "hours": 36})
+
+
+def test_every_tag_a_werk_item_can_carry_has_words_for_why(app, werk_tenant):
+    details = {**A_VACANCY, "hours": 24, "shifts": True, "own_transport": True}
+    tags = VACANCY.features(["talent:strength"], details) | {"event:job_fair", "abroad", "housing"}
+    with app.test_request_context(headers={"Accept-Language": "nl"}), tenant_context(werk_tenant):
+        labels = TagLabels()
+        words = {tag: labels[tag] for tag in tags}
+    assert words["hours:part_time"] == "parttime werk"
+    assert words["needs:own_transport"] == "eigen vervoer"
+    assert words["needs:forklift"] == "heftruckcertificaat"
+    assert words["times:shifts"] == "werken in ploegen"
+    assert words["event:job_fair"] == "banenmarkt"
+    assert words["housing"] == "woonruimte"
+    # No tag falls back to its raw value with underscores or English words.
+    assert not [word for word in words.values() if "_" in word or word in tags]
 
 
 def test_fit_rules_read_only_attributes_that_exist_and_never_health(app, werk_tenant):

@@ -561,6 +561,16 @@ VACANCY = ContentType(
         "talent": lazy_gettext("Talent"),
         "times": lazy_gettext("Working times"),
     },
+    tag_labels={
+        "hours:full_time": lazy_gettext("full-time work"),
+        "hours:part_time": lazy_gettext("part-time work"),
+        "needs:driving_licence": lazy_gettext("a driving licence"),
+        "needs:own_transport": lazy_gettext("your own transport"),
+        "times:evenings": lazy_gettext("working in the evening"),
+        "times:weekends": lazy_gettext("working at the weekend"),
+        "times:shifts": lazy_gettext("working in shifts"),
+        **{f"needs:{option.value}": option.label for option in CERTIFICATES},
+    },
 )
 
 
@@ -654,6 +664,7 @@ JOB_FAIR = ContentType(
         "sector": lazy_gettext("Sector"),
         "online": lazy_gettext("Online"),
     },
+    tag_labels={f"event:{option.value}": option.label for option in EVENT_KINDS},
 )
 
 _MOVE = lazy_gettext("You would move house for a job.")

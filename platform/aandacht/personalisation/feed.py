@@ -312,14 +312,18 @@ class TagLabels(dict[str, str]):
     def _words(self, prefix: str, value: str) -> str:
         if prefix == "type" and value in self.kinds:
             return str(self.kinds[value].plural).lower()
+        tag = f"{prefix}:{value}" if value else prefix
+        for kind in self.kinds.values():
+            if tag in kind.tag_labels:
+                return str(kind.tag_labels[tag]).lower()
         for options in self._options_named(prefix):
             for option in options:
                 if str(option.value) == value:  # type: ignore[union-attr]
                     return str(option.label).lower()  # type: ignore[union-attr]
-        if value and prefix:
-            for kind in self.kinds.values():
-                if prefix in kind.tag_prefixes:
-                    return f"{str(kind.tag_prefixes[prefix]).lower()}: {value.replace('_', ' ')}"
+        for kind in self.kinds.values():
+            if prefix in kind.tag_prefixes:
+                named = str(kind.tag_prefixes[prefix]).lower()
+                return f"{named}: {value.replace('_', ' ')}" if value else named
         return (value or prefix).replace("_", " ").replace("-", " ")
 
     def _options_named(self, prefix: str) -> Iterator[tuple[Any, ...]]:

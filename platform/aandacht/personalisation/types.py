@@ -229,6 +229,9 @@ class ContentType:
     fit_rules: tuple[FitRule, ...] = ()
     #: Labels of tag prefixes for explanations and the editor ("sector" -> "Sector").
     tag_prefixes: Mapping[str, object] = field(default_factory=dict)
+    #: Words for whole tags that no answer or choice names ("hours:part_time" -> "part-time work"), for
+    #: "why do I see this?".
+    tag_labels: Mapping[str, object] = field(default_factory=dict)
 
     def field_named(self, key: str) -> ContentField | None:
         """The detail field with this key, if the type has one."""
