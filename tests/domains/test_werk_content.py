@@ -59,6 +59,7 @@ def test_a_werk_tenant_gets_the_werk_types_and_no_other_tenant_does(app, werk_te
 def test_every_type_has_words_an_action_and_icons_that_exist(app, werk_tenant):
     with app.test_request_context(headers=ENGLISH), tenant_context(werk_tenant):
         actions = {kind.key: str(kind.action) for kind in CONTENT_TYPES}
+        done = {kind.key: str(kind.action_done) for kind in CONTENT_TYPES if kind.action}
         for kind in CONTENT_TYPES:
             assert str(kind.label) and str(kind.plural), kind.key
             assert all(str(field.label) for field in kind.fields), kind.key
@@ -73,6 +74,13 @@ def test_every_type_has_words_an_action_and_icons_that_exist(app, werk_tenant):
         "werk.workshop": "Sign up",
         "werk.job_fair": "Sign up",
         "werk.work_abroad": "I am interested",
+    }
+    # What the person reads after the action is a sentence of its own, never "Done: I am interested".
+    assert done == {
+        "werk.vacancy": "You applied.",
+        "werk.workshop": "You signed up.",
+        "werk.job_fair": "You signed up.",
+        "werk.work_abroad": "You said you are interested.",
     }
     assert sorted(icon for icon in icons if not (ICONS / f"{icon}.svg").is_file()) == []
 

@@ -478,6 +478,7 @@ VACANCY = ContentType(
     plural=lazy_gettext("Vacancies"),
     icon="briefcase",
     action=lazy_gettext("Apply"),
+    action_done=lazy_gettext("You applied."),
     fields=(
         ContentField("employer", lazy_gettext("Employer"), required=True),
         ContentField("place", lazy_gettext("Place"), required=True, help=_PLACE_HELP),
@@ -606,6 +607,7 @@ WORKSHOP = ContentType(
     plural=lazy_gettext("Workshops"),
     icon="presentation",
     action=lazy_gettext("Sign up"),
+    action_done=lazy_gettext("You signed up."),
     fields=(
         _TOPIC,
         _DATE,
@@ -633,6 +635,7 @@ JOB_FAIR = ContentType(
     plural=lazy_gettext("Job fairs and recruitment days"),
     icon="calendar-event",
     action=lazy_gettext("Sign up"),
+    action_done=lazy_gettext("You signed up."),
     fields=(
         ContentField("kind", lazy_gettext("Kind"), "choice", EVENT_KINDS, required=True),
         _DATE,
@@ -674,6 +677,7 @@ WORK_ABROAD = ContentType(
     plural=lazy_gettext("Work abroad"),
     icon="plane",
     action=lazy_gettext("I am interested"),
+    action_done=lazy_gettext("You said you are interested."),
     fields=(
         ContentField("country", lazy_gettext("Country"), "choice", COUNTRIES, required=True),
         ContentField("language", lazy_gettext("Language at work"), "choice", LANGUAGES),

@@ -223,6 +223,8 @@ class ContentType:
     fields: tuple[ContentField, ...] = ()
     #: The words of the main action on an item: apply, sign up, ... (recorded as `apply`); "" for none.
     action: object = ""
+    #: What the person reads once they did it ("You applied."); "" for "Done: <action>".
+    action_done: object = ""
     #: Tags an item gets from its details (a vacancy of 36 hours: `hours:fulltime`).
     derive_tags: Callable[[Mapping[str, Any]], Iterable[str]] | None = None
     #: How a person's profile turns into weighted tags of this type's items.
