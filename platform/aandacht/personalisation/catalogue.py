@@ -397,7 +397,7 @@ def _check_validity(
 
     start, end = current("valid_from"), current("valid_until")
     if start is not None and end is not None and end <= start:
-        errors["valid_until"] = _("The end must come after the start.")
+        errors["valid_until"] = _("The last day must come after the first day.")
 
 
 def _external_id_taken(external_id: str, item: ContentItem | None) -> bool:

@@ -72,7 +72,7 @@ def save_library_item(values: LibraryFields, *, item: LibraryItem | None = None)
     if item is not None and values.type != item.type:
         errors["type"] = _("The type of an item cannot change.")
     if values.status not in LIBRARY_STATUSES:
-        errors["status"] = _("Choose published or withdrawn.")
+        errors["status"] = _("Choose offered or withdrawn.")
     try:
         cleaned = clean(
             _as_item_fields(values),
