@@ -148,7 +148,7 @@ def test_the_profile_gives_tags_with_plain_reasons(app, werk_tenant, create_pers
         )
         tags = profile_tags(person)
     assert tags["sector:care"] == (1.0, "You want to work in this sector: Care and welfare.")
-    assert tags["needs:driving_licence"] == (-1.5, "You have no driving licence.")
+    assert tags["needs:driving_licence"] == (-3.0, "You have no driving licence.")
     assert tags["licence:b"][0] < 0
     assert tags["hours:part_time"] == (1.0, "You want to work part-time.")
     assert tags["hours:full_time"][0] < 0

@@ -277,7 +277,7 @@ class LicenceFit(FitRule):
                 yield ProfileTag(f"licence:{licence}", 0.5, str(reason) % {"licence": words})
             else:
                 reason = lazy_gettext("You do not have driving licence %(licence)s.")
-                yield ProfileTag(f"licence:{licence}", -1.5, str(reason) % {"licence": words})
+                yield ProfileTag(f"licence:{licence}", -3.0, str(reason) % {"licence": words})
 
 
 class CertificateFit(FitRule):

@@ -195,7 +195,7 @@ class Avoids(FitRule):
     value: Any
     tag: str
     reason: object
-    weight: float = -1.5
+    weight: float = -3.0
 
     @property
     @override
