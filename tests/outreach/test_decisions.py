@@ -77,7 +77,7 @@ def test_a_channel_switched_off_after_the_decision_is_not_used_either(
 
     failed, replacement = messages_of(tenant, person_id)
     assert (failed.channel, failed.status) == ("email", "failed")
-    assert "switched this channel off" in failed.last_error
+    assert failed.last_error == "De persoon heeft dit kanaal uitgezet."  # in the person's language
     assert (replacement.channel, replacement.status) == ("in_app", "sent")
     assert mailbox.attempts == []
 
@@ -108,8 +108,8 @@ def test_when_nothing_reaches_the_person_the_failure_is_written_down(
 
     [message] = messages_of(tenant, person_id)
     assert (message.channel, message.status) == ("email", "failed")
-    assert "email: switched off by the person" in message.last_error
-    assert "sms: no address for this channel" in message.last_error
+    assert "email: uitgezet door de persoon" in message.last_error  # switched off by the person
+    assert "sms: geen adres voor dit kanaal" in message.last_error  # no address for this channel
 
 
 def test_deciding_twice_with_one_key_writes_one_message(

@@ -167,8 +167,8 @@ def test_a_worker_killed_mid_campaign_leaves_every_recipient_exactly_one_message
     jobs.run_worker(queued_app, ["bulk"], burst=True)
 
     with queued_app.app_context(), tenant_context(tenant):
-        statuses = session.execute(select(Message.status)).scalars().all()
-    assert statuses == ["sent"] * RECIPIENTS
+        states = session.execute(select(Message.status, Message.attempts, Message.last_error)).all()
+    assert [state.status for state in states] == ["sent"] * RECIPIENTS, states
     message_ids = defaultdict(set)
     for mail in mailbox.accepted:
         message_ids[mail["To"].addresses[0].addr_spec].add(mail["Message-ID"])

@@ -167,14 +167,19 @@ def create_tenant(app: Flask) -> Callable[..., CurrentTenant]:
 
 @pytest.fixture(scope="session")
 def redis_url(request: pytest.FixtureRequest) -> str:
-    """The Redis of `REDIS_URL`, checked to answer; each xdist worker gets a database number of its own."""
+    """The Redis of `REDIS_URL`, checked to answer; each xdist worker gets a database number of its own.
+
+    The numbers count on from the one in `REDIS_URL` (`/0`: 1, 2, …; `/5`: 6, 7, …), so two runs
+    started with different numbers do not take each other's jobs.
+    """
     url = os.environ.get("REDIS_URL")
     if not url:
         _missing_service("REDIS_URL")
     worker = _worker_id(request)
     parts = urlsplit(url)
     if worker.startswith("gw") and parts.scheme in ("redis", "rediss"):
-        url = urlunsplit(parts._replace(path=f"/{1 + int(worker[2:]) % 15}"))
+        base = int(parts.path.strip("/") or 0) if parts.path.strip("/").isdigit() else 0
+        url = urlunsplit(parts._replace(path=f"/{(base + 1 + int(worker[2:])) % 16}"))
     try:
         Redis.from_url(url).ping()
     except RedisConnectionError as error:

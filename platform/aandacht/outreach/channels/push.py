@@ -15,6 +15,7 @@ from functools import lru_cache
 import requests
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from py_vapid import Vapid
 from pywebpush import WebPushException, webpush
 
@@ -74,7 +75,7 @@ class Push:
         if gone:
             forget_push_subscriptions(outgoing.recipient.id, gone)
         if accepted:
-            return HandOff(address=_("%(count)d browsers", count=accepted))
+            return HandOff(address=ngettext("%(num)d browser", "%(num)d browsers", accepted))
         if problems:
             final = all(
                 status is not None and 400 <= status < 500 and status != 429 for status, _r in problems
