@@ -137,3 +137,38 @@ def test_the_coach_sees_each_message_with_its_state_and_why_it_failed(
     refused = client.post(url, data={"subject": "", "body": "", "csrf_token": csrf_token(client.get(url))})
     assert refused.status_code == 400
     assert client.get(f"/t/{tenant.slug}/workspace/people/{stranger}/messages").status_code == 404
+
+
+def test_the_person_switches_channels_off_and_on_in_the_settings(
+    outreach_app, app, create_tenant, create_person, decide, messages_of
+):
+    tenant = create_tenant()
+    person_id = create_person(tenant, email="tess@example.nl", phone="+31699999999")
+    client = outreach_app.test_client()
+    log_in(client, tenant, "person", person_id)
+    settings = f"/t/{tenant.slug}/app/settings"
+    page = client.get(settings, headers=DUTCH).get_data(as_text=True)
+    assert "Hoe mogen we u bereiken?" in page
+    assert (
+        page.count('name="channel"') == 3 and page.count('name="channel" value="email" aria-describedby') == 1
+    )
+    assert 'data-push hidden data-url="/t/' in page and "push.js" in page
+
+    token = csrf_token(client.get(settings))
+    saved = client.post(
+        f"/t/{tenant.slug}/app/messages/channels", data={"channel": ["sms"], "csrf_token": token}
+    )
+    assert saved.status_code == 302
+    with outreach_app.app_context(), tenant_context(tenant):
+        assert opted_out_channels(person_id) == {"email", "push"}
+    decide(tenant, person_id)
+    assert messages_of(tenant, person_id)[-1].channel == "sms"
+    client.post(
+        f"/t/{tenant.slug}/app/messages/channels", data={"channel": ["email", "sms"], "csrf_token": token}
+    )
+    with outreach_app.app_context(), tenant_context(tenant):
+        assert opted_out_channels(person_id) == {"push"}
+
+    plain = app.test_client()  # without VAPID keys the settings offer no notifications
+    log_in(plain, tenant, "person", person_id)
+    assert "data-push" not in plain.get(settings).get_data(as_text=True)

@@ -8,13 +8,34 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, g, jsonify, render_template, request
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from aandacht.accounts.permissions import Permission, requires
 from aandacht.outreach import preferences, service
+from aandacht.outreach.models import OPT_OUT_CHANNELS
 
 blueprint = Blueprint("messages", __name__, url_prefix="/app/messages", template_folder="templates")
+
+#: The channels a person can switch off on the settings page, with their icon and words.
+SWITCHES = {
+    "email": ("mail", _l("By e-mail")),
+    "sms": ("message", _l("By text message")),
+    "push": ("bell-ringing", _l("As a notification on your phone or computer")),
+}
 
 
 @blueprint.app_template_global()
@@ -26,6 +47,19 @@ def unread_messages() -> int:
     return service.unread_count(principal.id)
 
 
+@blueprint.app_template_global()
+def reach_switches() -> list[tuple[str, str, str, bool]]:
+    """The settings page's switches: (channel, icon, words, on) for each channel a person can switch off."""
+    switched_off = preferences.opted_out_channels(g.principal.id)
+    return [(name, icon, str(words), name not in switched_off) for name, (icon, words) in SWITCHES.items()]
+
+
+@blueprint.app_template_global()
+def push_public_key() -> str | None:
+    """The VAPID public key that browsers subscribe with (None: web push is not set up)."""
+    return current_app.extensions["aandacht.settings"].vapid_public_key
+
+
 @blueprint.get("/")
 @requires(Permission.SELF)
 def index() -> str:
@@ -34,6 +68,17 @@ def index() -> str:
     unread = {message.id for message in messages if message.opened_at is None}
     service.mark_read(g.principal.id, list(unread))
     return render_template("outreach/messages.html", messages=messages, unread=unread)
+
+
+@blueprint.post("/channels")
+@requires(Permission.SELF)
+def choose_channels() -> Response:
+    """Switch channels on and off: the form sends the channels the person keeps on."""
+    kept = set(request.form.getlist("channel"))
+    for name in OPT_OUT_CHANNELS:
+        preferences.set_opt_out(g.principal.id, name, name not in kept, source="person")
+    flash(_("Saved. We only reach you in the ways you chose."), "info")
+    return redirect(url_for("participant.settings", _anchor="reach-heading"))
 
 
 @blueprint.post("/push-subscription")
