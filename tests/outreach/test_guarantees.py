@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from collections import defaultdict
@@ -36,6 +37,30 @@ def test_the_same_job_run_twice_sends_once(
     assert len(mailbox.to("nina@example.nl")) == 1
     [message] = messages_of(tenant, person_id)
     assert (message.status, message.attempts) == ("sent", 1)
+
+
+def test_two_runs_at_the_same_moment_send_once(
+    outreach_app, create_tenant, create_person, decide, time_passes, mailbox, messages_of
+):
+    tenant = create_tenant()
+    person_id = create_person(tenant, email="noor@example.nl")
+    message_id = decide(tenant, person_id, not_before=utcnow() + timedelta(minutes=1))
+    time_passes(tenant, minutes=2)
+    mailbox.delay = 0.5  # the first hand-off is still going on when the second run starts
+    results: list[str] = []
+
+    def run() -> None:
+        with outreach_app.app_context(), tenant_context(tenant):
+            results.append(delivery.deliver(str(message_id)))
+
+    runs = [threading.Thread(target=run) for _ in range(2)]
+    for thread in runs:
+        thread.start()
+    for thread in runs:
+        thread.join()
+    assert sorted(results) == ["sent", "skipped"]
+    assert len(mailbox.attempts) == 1
+    assert [(m.status, m.attempts) for m in messages_of(tenant, person_id)] == [("sent", 1)]
 
 
 def test_the_sweeper_takes_back_the_claim_of_a_worker_that_died(
