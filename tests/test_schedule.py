@@ -131,6 +131,7 @@ def test_the_core_retires_expired_items_and_learns_per_tenant(app):
     assert [(p.target, p.cron, p.queue, p.per_tenant) for p in PERIODIC] == [
         ("aandacht.personalisation.catalogue:retire_expired", "*/15 * * * *", "bulk", True),
         ("aandacht.personalisation.learning:learn", "*/30 * * * *", "bulk", True),
+        ("aandacht.outreach.delivery:sweep", "* * * * *", "urgent", True),
     ]
     assert [periodic for periodic in periodic_jobs(app) if periodic.domain is None] == list(PERIODIC)
 

@@ -71,6 +71,20 @@ class Settings:
     #: Outgoing mail server (smtp://, smtp+starttls://, smtps://); unset: messages go to the outbox folder.
     smtp_url: str | None
     mail_from: str
+    #: The public address of the platform, for links in messages that workers send (no request there).
+    public_url: str
+    #: Base URL of the SMS provider's API (Infobip); unset: text messages go to the outbox folder.
+    sms_gateway_url: str | None
+    #: The API key of the SMS provider (a tenant's `channels.sms.api_key_env` overrides it).
+    sms_api_key: str | None
+    #: The sender name or number shown on the phone (a tenant's `channels.sms.sender` overrides it).
+    sms_sender: str
+    #: Web push (VAPID): the private key (PEM or base64url), its public key for browsers, and the contact.
+    vapid_private_key: str | None
+    vapid_public_key: str | None
+    vapid_subject: str | None
+    #: Seconds a hand-off to SMTP, the SMS gateway or a push service may take before it counts as failed.
+    send_timeout: float
 
     @property
     def jobs_inline(self) -> bool:
@@ -101,6 +115,12 @@ def load_settings(environ: Mapping[str, str], *, default_root: Path | None = Non
         trusted_proxies=_count(environ, "AANDACHT_TRUSTED_PROXIES"),
         smtp_url=_smtp_url(environ),
         mail_from=environ.get("MAIL_FROM") or "Aandacht <noreply@localhost>",
+        public_url=_public_url(environ),
+        sms_gateway_url=_http_url(environ, "SMS_GATEWAY_URL"),
+        sms_api_key=environ.get("SMS_API_KEY") or None,
+        sms_sender=environ.get("SMS_SENDER") or "Aandacht",
+        **_vapid(environ),
+        send_timeout=_seconds(environ, "AANDACHT_SEND_TIMEOUT", 10.0),
     )
 
 
@@ -169,6 +189,45 @@ def _smtp_url(environ: Mapping[str, str]) -> str | None:
             "SMTP_URL", "must look like smtp://host:25, smtp+starttls://user:pass@host:587 or smtps://…"
         )
     return raw
+
+
+def _http_url(environ: Mapping[str, str], name: str) -> str | None:
+    raw = (environ.get(name) or "").strip().rstrip("/") or None
+    if raw and not re.match(r"^https?://[^/\s]+(/\S*)?$", raw):
+        raise ConfigError(name, f"{raw!r} is not an http:// or https:// address.")
+    return raw
+
+
+def _public_url(environ: Mapping[str, str]) -> str:
+    return _http_url(environ, "AANDACHT_PUBLIC_URL") or "http://127.0.0.1:5000"
+
+
+def _seconds(environ: Mapping[str, str], name: str, default: float) -> float:
+    raw = environ.get(name) or str(default)
+    try:
+        value = float(raw)
+    except ValueError:
+        value = 0.0
+    if not 0.1 <= value <= 300:
+        raise ConfigError(name, f"{raw!r} is not a number of seconds from 0.1 to 300.")
+    return value
+
+
+def _vapid(environ: Mapping[str, str]) -> dict[str, str | None]:
+    """The three VAPID settings: all of them, or none (then there is no web push)."""
+    names = {"vapid_private_key": "VAPID_PRIVATE_KEY", "vapid_public_key": "VAPID_PUBLIC_KEY"}
+    values: dict[str, str | None] = {key: environ.get(name) or None for key, name in names.items()}
+    values["vapid_subject"] = environ.get("VAPID_SUBJECT") or None
+    given = [value is not None for value in values.values()]
+    if any(given) and not all(given):
+        missing = [
+            name for key, name in {**names, "vapid_subject": "VAPID_SUBJECT"}.items() if not values[key]
+        ]
+        raise ConfigError(missing[0], "web push needs VAPID_PRIVATE_KEY, VAPID_PUBLIC_KEY and VAPID_SUBJECT.")
+    subject = values["vapid_subject"]
+    if subject and not re.match(r"^(mailto:\S+@\S+|https://\S+)$", subject):
+        raise ConfigError("VAPID_SUBJECT", "must be a mailto: or https:// address of the operator.")
+    return values
 
 
 def _base_domain(environ: Mapping[str, str]) -> str | None:

@@ -3,7 +3,9 @@
 A job is a plain function named by its import path. It carries only JSON values (ids, never objects)
 and always runs in the tenant that was current when it was enqueued, with a session of its own. A job
 enqueued while the session holds uncommitted writes is handed over only when they commit (and dropped
-on rollback), so the rows it refers to are there when it runs.
+on rollback), so the rows it refers to are there when it runs. A `best_effort` job is one whose work
+the database already holds (an outbox row that a sweeper hands over again): when Redis does not answer,
+its hand-over is logged and skipped instead of failing the caller.
 
 Start a worker with `aandacht worker` (all queues, with RQ's scheduler).
 """
@@ -20,6 +22,7 @@ from typing import Any
 
 from flask import Flask, current_app
 from redis import Redis
+from redis.exceptions import RedisError
 from rq import Queue, Worker
 from rq.serializers import JSONSerializer
 from sqlalchemy import event
@@ -53,8 +56,18 @@ class JobSpec:
     id: str = field(default_factory=lambda: uuid.uuid4().hex)
 
 
-def enqueue(job: Callable[..., Any] | str, *args: Any, queue: str = "default", **kwargs: Any) -> str:
-    """Run `job(*args, **kwargs)` in the background in the current tenant; returns the job id."""
+def enqueue(
+    job: Callable[..., Any] | str,
+    *args: Any,
+    queue: str = "default",
+    best_effort: bool = False,
+    **kwargs: Any,
+) -> str:
+    """Run `job(*args, **kwargs)` in the background in the current tenant; returns the job id.
+
+    With `best_effort`, a Redis that does not answer is logged instead of raised: only for jobs whose
+    work a database row holds until it is done, so that a sweeper can hand it over again later.
+    """
     target = job if isinstance(job, str) else f"{job.__module__}:{job.__qualname__}"
     resolve(target)
     if queue not in QUEUES:
@@ -67,9 +80,9 @@ def enqueue(job: Callable[..., Any] | str, *args: Any, queue: str = "default", *
     spec = JobSpec(target, values[0], values[1], tenant.id if tenant else None, current_request_id())
     current = session()
     if current.new or current.dirty or current.deleted or current.info.get(_WROTE):
-        current.info.setdefault(_PENDING, []).append((spec, queue))
+        current.info.setdefault(_PENDING, []).append((spec, queue, best_effort))
     else:
-        _dispatch(spec, queue)
+        _dispatch(spec, queue, best_effort)
     return spec.id
 
 
@@ -136,14 +149,19 @@ def run_worker(app: Flask, queues: Sequence[str] = QUEUES, *, burst: bool = Fals
     worker.work(with_scheduler=True, burst=burst)
 
 
-def _dispatch(spec: JobSpec, queue: str) -> None:
+def _dispatch(spec: JobSpec, queue: str, best_effort: bool = False) -> None:
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     if app.extensions.get("aandacht.redis") is None:
         run(app, spec)
-    else:
+        return
+    try:
         queue_named(app, queue).enqueue(
             "aandacht.jobs.perform", asdict(spec), job_id=spec.id, description=spec.target
         )
+    except RedisError as error:
+        if not best_effort:
+            raise
+        log.warning("job %s not handed over, Redis does not answer: %s", spec.target, error)
 
 
 def _note_write(flushed: AppSession, _context) -> None:
@@ -152,8 +170,8 @@ def _note_write(flushed: AppSession, _context) -> None:
 
 def _hand_over_after_commit(committed: AppSession) -> None:
     committed.info.pop(_WROTE, None)
-    for spec, queue in committed.info.pop(_PENDING, []):
-        _dispatch(spec, queue)
+    for spec, queue, best_effort in committed.info.pop(_PENDING, []):
+        _dispatch(spec, queue, best_effort)
 
 
 def _drop_after_rollback(rolled_back: AppSession) -> None:

@@ -95,6 +95,8 @@ PERIODIC: tuple[Periodic, ...] = (
     Periodic("aandacht.personalisation.catalogue:retire_expired", cron="*/15 * * * *"),
     # Item counts and neighbours, learnt from the behaviour of the last weeks.
     Periodic("aandacht.personalisation.learning:learn", cron="*/30 * * * *"),
+    # Messages whose job did not come (Redis down, a worker died, a back-off ended) go to the queue.
+    Periodic("aandacht.outreach.delivery:sweep", cron="* * * * *", queue="urgent"),
 )
 
 

@@ -1,35 +1,122 @@
-"""Messages to people: one row per message and channel, with the moments it was sent and opened."""
+"""Messages to people and what decides their channel: the outbox table, push subscriptions, opt-outs.
+
+The `message` table is the outbox: a message is written in the transaction that decides it, a job
+carries only its id, and its row says at every moment how far it got (`docs/outreach.md`).
+"""
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import CheckConstraint, Index, String
+from sqlalchemy import CheckConstraint, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from aandacht.db import Base, TenantScoped, new_id, tenant_foreign_key, utcnow
+from aandacht.db import Base, JSONDocument, TenantScoped, new_id, tenant_foreign_key, utcnow
 
 CHANNELS = ("in_app", "email", "sms", "push")
-STATUSES = ("queued", "sent", "failed")
+#: queued: waiting for a worker (now or at `next_attempt_at`); sending: a worker claimed it and is
+#: handing it over; sent: the channel accepted it; delivered: the channel reported it arrived;
+#: failed: given up, with the reason in `last_error`.
+STATUSES = ("queued", "sending", "sent", "delivered", "failed")
+#: The channels a person can switch off (the app's own list is always there).
+OPT_OUT_CHANNELS = ("email", "sms", "push")
+OPT_OUT_SOURCES = ("person", "unsubscribe", "staff")
 
 
 class Message(Base, TenantScoped):
-    """A message to one person over one channel."""
+    """A message to one person over one channel, from the decision to send it until it is sent or failed."""
 
     __tablename__ = "message"
     __table_args__ = (
         tenant_foreign_key("person_id", "person", ondelete="CASCADE"),
+        tenant_foreign_key("replaces_id", "message"),
         CheckConstraint(f"channel IN {CHANNELS}", name="channel"),
         CheckConstraint(f"status IN {STATUSES}", name="status"),
         Index("ix_message_person", "tenant_id", "person_id", "sent_at"),
+        Index("ix_message_due", "tenant_id", "status", "next_attempt_at"),
+        Index("uq_message_tenant_id_idempotency_key", "tenant_id", "idempotency_key", unique=True),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
     person_id: Mapped[uuid.UUID]
     channel: Mapped[str] = mapped_column(String(8))
-    status: Mapped[str] = mapped_column(String(8), default="queued")
+    status: Mapped[str] = mapped_column(String(12), default="queued")
     subject: Mapped[str] = mapped_column(String(200), default="")
+    #: The text in plain words; e-mail adds an HTML part made from it, SMS and push send it as it is.
+    body: Mapped[str] = mapped_column(Text, default="")
+    #: What a channel needs beyond the text, e.g. `{"link": "https://…"}`.
+    payload: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
+    #: The caller's key of the decision: deciding the same message twice writes it once (None: no key).
+    idempotency_key: Mapped[str | None] = mapped_column(String(200))
+    #: The campaign that sent it (campaigns arrive later; no key yet).
+    campaign_id: Mapped[uuid.UUID | None]
+    #: The staff member who decided it (None: the system, e.g. a trigger).
+    sender_id: Mapped[uuid.UUID | None]
+    #: The message on another channel that failed, when this one is its fallback.
+    replaces_id: Mapped[uuid.UUID | None]
+    #: The channels still to try, in order, when this one fails.
+    fallback: Mapped[list[str] | None] = mapped_column(JSONDocument)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: The earliest moment it may be sent (scheduling; later quiet hours). None: at once.
+    not_before: Mapped[datetime | None]
+    #: When a worker may next try (the first try, or the next after a back-off).
+    next_attempt_at: Mapped[datetime | None] = mapped_column(default=utcnow)
+    #: When a job for it was last handed to the queue; the sweeper hands it over again when that job
+    #: did not come (Redis was down, a worker died).
+    handed_over_at: Mapped[datetime | None]
+    #: When a worker claimed it (status `sending`); a claim that gets old belongs to a dead worker.
+    claimed_at: Mapped[datetime | None]
+    #: Hand-overs tried so far.
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    #: Why the last attempt failed, in words a coach can read.
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    #: Where it went: the e-mail address, phone number or number of push subscriptions.
+    address: Mapped[str | None] = mapped_column(String(320))
+    #: The provider's id of the hand-off (SMS gateway message id, SMTP Message-ID).
+    provider_message_id: Mapped[str | None] = mapped_column(String(200))
     sent_at: Mapped[datetime | None]
+    delivered_at: Mapped[datetime | None]
+    failed_at: Mapped[datetime | None]
+    #: When the person opened it (read in the app).
     opened_at: Mapped[datetime | None]
+
+
+class PushSubscription(Base, TenantScoped):
+    """A browser of a person that accepts web push messages (the Push API's subscription)."""
+
+    __tablename__ = "push_subscription"
+    __table_args__ = (
+        tenant_foreign_key("person_id", "person", ondelete="CASCADE"),
+        UniqueConstraint("tenant_id", "endpoint_hash"),
+        Index("ix_push_subscription_person", "tenant_id", "person_id"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    person_id: Mapped[uuid.UUID]
+    #: The push service's address for this browser (a capability: whoever has it can push).
+    endpoint: Mapped[str] = mapped_column(Text)
+    #: SHA-256 of the endpoint, to find a subscription again.
+    endpoint_hash: Mapped[str] = mapped_column(String(64))
+    #: The browser's public key (P-256, base64url) and authentication secret, for encrypting payloads.
+    p256dh: Mapped[str] = mapped_column(String(200))
+    auth: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None]
+
+
+class ChannelOptOut(Base, TenantScoped):
+    """A person does not want messages over one channel; honoured by every decision to send."""
+
+    __tablename__ = "channel_opt_out"
+    __table_args__ = (
+        tenant_foreign_key("person_id", "person", ondelete="CASCADE"),
+        CheckConstraint(f"channel IN {OPT_OUT_CHANNELS}", name="channel"),
+    )
+
+    person_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(8), primary_key=True)
+    #: Who switched it off: the person in the app, an unsubscribe link, or staff on their request.
+    source: Mapped[str] = mapped_column(String(16))
+    opted_out_at: Mapped[datetime] = mapped_column(default=utcnow)

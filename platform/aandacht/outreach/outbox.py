@@ -1,7 +1,9 @@
 """Transactional delivery (login links and codes): SMTP when configured, else the local outbox folder.
 
 In the embedded default every message is written as one JSON file to the outbox folder
-(`AANDACHT_OUTBOX_DIR`), where the demo and the tests read it; nothing leaves the machine.
+(`AANDACHT_OUTBOX_DIR`), where the demo and the tests read it; nothing leaves the machine. The
+channels of `aandacht.outreach.channels` hand their messages over through the same two functions,
+`write_to_outbox` and `send_smtp`.
 """
 
 from __future__ import annotations
@@ -25,17 +27,17 @@ def deliver_email(*, to: str, subject: str, text: str) -> None:
     """Send a plain-text e-mail now."""
     settings = current_app.extensions["aandacht.settings"]
     if settings.smtp_url is None:
-        _write_to_outbox("email", {"to": to, "subject": subject, "text": text})
+        write_to_outbox("email", {"to": to, "subject": subject, "text": text})
         return
     message = EmailMessage()
     message["From"], message["To"], message["Subject"] = settings.mail_from, to, subject
     message.set_content(text)
-    _send_smtp(settings.smtp_url, message)
+    send_smtp(settings.smtp_url, message)
 
 
 def deliver_sms(*, to: str, text: str) -> None:
     """Send a text message (to the outbox until an SMS gateway is configured)."""
-    _write_to_outbox("sms", {"to": to, "text": text})
+    write_to_outbox("sms", {"to": to, "text": text})
 
 
 def outbox_messages(outbox_dir: Path, *, tenant_slug: str | None = None) -> list[dict[str, Any]]:
@@ -44,7 +46,8 @@ def outbox_messages(outbox_dir: Path, *, tenant_slug: str | None = None) -> list
     return [m for m in messages if tenant_slug is None or m.get("tenant") == tenant_slug]
 
 
-def _write_to_outbox(channel: str, content: dict[str, Any]) -> None:
+def write_to_outbox(channel: str, content: dict[str, Any]) -> None:
+    """Write one message as a JSON file to the outbox folder, marked with the current tenant."""
     outbox: Path = current_app.extensions["aandacht.settings"].outbox_dir
     outbox.mkdir(parents=True, exist_ok=True)
     tenant = current_tenant()
@@ -54,12 +57,13 @@ def _write_to_outbox(channel: str, content: dict[str, Any]) -> None:
     path.write_text(json.dumps(record, ensure_ascii=False, indent=2))
 
 
-def _send_smtp(url: str, message: EmailMessage) -> None:
+def send_smtp(url: str, message: EmailMessage, *, timeout: float = 30) -> None:
+    """Hand `message` to the mail server of `url` (smtp://, smtp+starttls://, smtps://)."""
     parts = urlsplit(url)
     secure = parts.scheme == "smtps"
     port = parts.port or (465 if secure else 25)
     client_class = smtplib.SMTP_SSL if secure else smtplib.SMTP
-    with client_class(parts.hostname or "localhost", port, timeout=30) as client:
+    with client_class(parts.hostname or "localhost", port, timeout=timeout) as client:
         if parts.scheme == "smtp+starttls":
             client.starttls(context=ssl.create_default_context())
         if parts.username:

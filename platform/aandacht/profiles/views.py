@@ -198,7 +198,7 @@ def _download(body: str, mimetype: str, extension: str) -> Response:
 # --- A person's profile in the coach's workspace -------------------------------------------------
 
 
-def _person_of_caseload(person_id: uuid.UUID) -> Person:
+def person_of_caseload(person_id: uuid.UUID) -> Person:
     """The person, when the staff member may see them (caseload, or everyone); else 404."""
     principal = g.principal
     if principal.can(Permission.PEOPLE_VIEW_ALL):
@@ -214,7 +214,7 @@ def _person_of_caseload(person_id: uuid.UUID) -> Person:
 @requires(Permission.CASELOAD_VIEW)
 def person_profile(person_id: uuid.UUID) -> str | tuple[str, int] | Response:
     """A person's profile as the role may see it, its history per value, and a form per editable value."""
-    person = _person_of_caseload(person_id)
+    person = person_of_caseload(person_id)
     audience = audience_of(g.principal.kind, g.principal.role)
     rows = profile_rows(person.id, audience)
     errors: dict[str, str] = {}

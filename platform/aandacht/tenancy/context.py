@@ -32,6 +32,8 @@ class CurrentTenant:
     attributes: tuple[dict[str, Any], ...] = field(default=(), hash=False, compare=False)
     #: The staff's OpenID Connect provider as the tenant file declares it; {}: none.
     identity_provider: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    #: Per channel its settings (sender names; secrets only as names of environment variables).
+    channels: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
     @property
     def default_locale(self) -> str:

@@ -38,6 +38,7 @@ def snapshot(tenant: Tenant) -> CurrentTenant:
         locales=tuple(tenant.locales),
         branding=dict(tenant.branding),
         identity_provider=dict(tenant.identity_provider or {}),
+        channels=dict(tenant.channels or {}),
         attributes=tuple(dict(spec) for spec in tenant.attributes or ()),
     )
 

@@ -169,7 +169,8 @@ def create_tenant(app: Flask) -> Callable[..., CurrentTenant]:
 def redis_url(request: pytest.FixtureRequest) -> str:
     """The Redis of `REDIS_URL`, checked to answer; each xdist worker gets a database number of its own.
 
-    The numbers follow the one `REDIS_URL` names, so two runs side by side (`/0` and `/8`) keep apart.
+    The numbers count on from the one in `REDIS_URL` (`/0`: 1, 2, …; `/5`: 6, 7, …), so two runs
+    started with different numbers do not take each other's jobs.
     """
     url = os.environ.get("REDIS_URL")
     if not url:
@@ -177,7 +178,7 @@ def redis_url(request: pytest.FixtureRequest) -> str:
     worker = _worker_id(request)
     parts = urlsplit(url)
     if worker.startswith("gw") and parts.scheme in ("redis", "rediss"):
-        base = int(parts.path.strip("/") or 0)
+        base = int(parts.path.strip("/") or 0) if parts.path.strip("/").isdigit() else 0
         url = urlunsplit(parts._replace(path=f"/{(base + 1 + int(worker[2:])) % 16}"))
     try:
         Redis.from_url(url).ping()

@@ -45,3 +45,22 @@ self.addEventListener("fetch", (event) => {
     );
   }
 });
+
+/* Web push: a message of the app as a notification. Its tag is the message's id, so a message that
+   was handed over twice replaces its own notification instead of showing twice. */
+self.addEventListener("push", (event) => {
+  const message = event.data ? event.data.json() : {};
+  event.waitUntil(self.registration.showNotification(message.title || "", {
+    body: message.body || "",
+    tag: message.tag,
+    data: { url: message.url },
+  }));
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const url = event.notification.data && event.notification.data.url;
+  if (url && new URL(url, self.location.href).origin === self.location.origin) {
+    event.waitUntil(self.clients.openWindow(url));
+  }
+});

@@ -1,0 +1,225 @@
+"""Delivery, the worker's side of the outbox: claim a message, hand it over, record what happened.
+
+`deliver(message_id)` is the job. It first claims the message with one conditional UPDATE
+(`queued` -> `sending`, committed at once): of two runs of the same job only one can win, so a
+message already sent or being sent is never sent again. The hand-off happens outside any database
+transaction, and its outcome is recorded right after it, which keeps the window in which a dying worker
+leaves a message handed over but not recorded as short as one commit.
+
+A failure that may pass (a time-out, a 5xx answer) puts the message back in the queue with an
+exponential back-off (`backoff`); a final one, or the last attempt, ends it as `failed` with the
+reason in `last_error`, and the next channel of its fallback gets a message of its own.
+
+`sweep()` is the periodic job (every minute, per tenant): it takes back claims of workers that died
+(`sending` for longer than `STUCK_AFTER`) and hands every due message to the queue that has no job
+waiting for it (back-off over, a scheduled moment reached, or Redis was down when it was decided).
+Redis being down therefore delays messages; it never loses one. `docs/outreach.md` states the
+guarantee per channel.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+
+from flask import current_app, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import or_, select, update
+
+from aandacht import jobs
+from aandacht.db import session, utcnow
+from aandacht.outreach import service
+from aandacht.outreach.channels import adapter
+from aandacht.outreach.channels.base import DeliveryFailed, HandOff, Outgoing, Recipient
+from aandacht.outreach.models import Message
+from aandacht.outreach.preferences import opted_out_channels, unsubscribe_token
+from aandacht.tenancy.context import CurrentTenant, require_tenant
+from aandacht.tenancy.scoping import get_scoped
+
+log = logging.getLogger(__name__)
+
+#: Attempts before a message that keeps failing ends as failed.
+MAX_ATTEMPTS = 5
+#: The pause after the first failed attempt; each next pause is `BACKOFF_FACTOR` times longer.
+FIRST_RETRY = timedelta(minutes=1)
+BACKOFF_FACTOR = 4
+#: A claim older than this belongs to a worker that died (far longer than any hand-off's time-out).
+STUCK_AFTER = timedelta(minutes=10)
+#: A due message whose job has not come after this long is handed to the queue again.
+HAND_OVER_AGAIN_AFTER = timedelta(minutes=5)
+#: The most messages one sweep hands over (the next sweep takes the rest).
+SWEEP_BATCH = 5000
+
+
+def backoff(attempts: int) -> timedelta:
+    """The pause after the `attempts`-th failed attempt: 1, 4, 16, 64 minutes."""
+    return FIRST_RETRY * BACKOFF_FACTOR ** max(attempts - 1, 0)
+
+
+def deliver(message_id: str) -> str:
+    """The delivery job of one message; returns `sent`, `retry`, `failed` or `skipped` (not claimable)."""
+    key = uuid.UUID(message_id)
+    now = utcnow()
+    if not _claim(key, now):
+        log.info("message %s not claimed: already sent, being sent or not due", message_id)
+        return "skipped"
+    message = get_scoped(Message, key)
+    if message is None:  # removed with its person since the claim
+        session.commit()
+        return "skipped"
+    try:
+        if message.channel in opted_out_channels(message.person_id):
+            raise DeliveryFailed(_("The person switched this channel off."), permanent=True)
+        person = service.recipient(message.person_id)
+        session.commit()  # no transaction stays open during the hand-off
+        with _message_context(require_tenant(), person.locale):
+            hand_off = adapter(message.channel).send(_outgoing(message, person))
+    except DeliveryFailed as failure:
+        return _record_failure(key, failure)
+    except service.UnknownPerson:
+        return _record_failure(key, DeliveryFailed(_("The person no longer exists."), permanent=True))
+    except Exception as error:  # a fault of ours or a library's: recorded and retried like any failure
+        log.exception("delivery of message %s failed", message_id)
+        return _record_failure(key, DeliveryFailed(f"{type(error).__name__}: {error}"))
+    _record_sent(key, hand_off)
+    return "sent"
+
+
+def sweep() -> None:
+    """The periodic job: take back dead workers' claims and hand due messages to the queue."""
+    stuck, handed = requeue()
+    if stuck or handed:
+        log.info("outreach sweep: %d stuck messages taken back, %d handed to the queue", stuck, handed)
+
+
+def requeue(*, now: datetime | None = None, limit: int = SWEEP_BATCH) -> tuple[int, int]:
+    """One sweep at `now`; returns (stuck claims taken back, messages handed to the queue)."""
+    now = now or utcnow()
+    stuck = session.execute(
+        update(Message)
+        .where(Message.status == "sending", Message.claimed_at < now - STUCK_AFTER)
+        .values(
+            status="queued",
+            claimed_at=None,
+            next_attempt_at=now,
+            handed_over_at=None,
+            last_error=_("The worker stopped while sending; the message is sent again."),
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    due = session.execute(
+        select(Message.id, Message.campaign_id)
+        .where(
+            Message.status == "queued",
+            Message.next_attempt_at <= now,
+            or_(Message.handed_over_at.is_(None), Message.handed_over_at < now - HAND_OVER_AGAIN_AFTER),
+        )
+        .order_by(Message.next_attempt_at)
+        .limit(limit)
+    ).all()
+    ids = [row.id for row in due]
+    for start in range(0, len(ids), 1000):
+        session.execute(
+            update(Message)
+            .where(Message.id.in_(ids[start : start + 1000]))
+            .values(handed_over_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    session.commit()  # before the hand-over: an inline job must find the rows committed
+    for row in due:
+        queue = "bulk" if row.campaign_id is not None else "default"
+        jobs.enqueue(service.DELIVER, str(row.id), queue=queue, best_effort=True)
+    return stuck, len(ids)
+
+
+def _claim(key: uuid.UUID, now: datetime) -> bool:
+    """Make the message `sending` if it is queued and due; True when this run won it (committed)."""
+    claimed = session.execute(
+        update(Message)
+        .where(
+            Message.id == key,
+            Message.status == "queued",
+            or_(Message.next_attempt_at.is_(None), Message.next_attempt_at <= now),
+        )
+        .values(status="sending", claimed_at=now, attempts=Message.attempts + 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    session.commit()
+    return claimed == 1
+
+
+def _record_sent(key: uuid.UUID, hand_off: HandOff) -> None:
+    # `queued` too: a sweep may have taken the claim back meanwhile; the waiting job then finds it sent.
+    session.execute(
+        update(Message)
+        .where(Message.id == key, Message.status.in_(("sending", "queued")))
+        .values(
+            status="sent",
+            sent_at=utcnow(),
+            claimed_at=None,
+            last_error=None,
+            address=(hand_off.address or "")[:320] or None,
+            provider_message_id=(hand_off.provider_message_id or "")[:200] or None,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+
+
+def _record_failure(key: uuid.UUID, failure: DeliveryFailed) -> str:
+    session.rollback()
+    message = session.execute(select(Message).where(Message.id == key).with_for_update()).scalar_one_or_none()
+    if message is None or message.status != "sending":
+        session.commit()
+        return "skipped"
+    now = utcnow()
+    message.last_error = failure.reason[:500]
+    message.claimed_at = None
+    if failure.permanent or message.attempts >= MAX_ATTEMPTS:
+        message.status, message.failed_at = "failed", now
+        replacement = service.fall_back(message)
+        session.commit()
+        log.info(
+            "message %s failed for good on %s%s",
+            key,
+            message.channel,
+            f"; falls back to {replacement.channel}" if replacement else "",
+        )
+        return "failed"
+    message.status = "queued"
+    message.next_attempt_at = now + backoff(message.attempts)
+    message.handed_over_at = None
+    session.commit()
+    log.info("message %s failed on attempt %d; tried again after a pause", key, message.attempts)
+    return "retry"
+
+
+@contextmanager
+def _message_context(tenant: CurrentTenant, locale: str) -> Iterator[None]:
+    """A request on the tenant's public address in the person's language, for links and the texts."""
+    settings = current_app.extensions["aandacht.settings"]
+    base_url = f"{settings.public_url}/t/{tenant.slug}/"
+    with current_app.test_request_context("/", base_url=base_url), force_locale(locale):
+        yield
+
+
+def _outgoing(message: Message, person: Recipient) -> Outgoing:
+    links = {"app": url_for("messages.index", _external=True)}
+    if message.channel == "email":
+        links["unsubscribe"] = url_for(
+            "unsubscribe.confirm", token=unsubscribe_token(person.id, "email"), _external=True
+        )
+    return Outgoing(
+        message_id=message.id,
+        tenant=require_tenant(),
+        recipient=person,
+        subject=message.subject,
+        body=message.body,
+        link=(message.payload or {}).get("link"),
+        links=links,
+        payload=dict(message.payload or {}),
+    )

@@ -1,0 +1,328 @@
+"""Real peers on 127.0.0.1 for the outreach tests: an SMTP server, an SMS gateway and a push service.
+
+- `mailbox`: an aiosmtpd server that parses every mail it is given; it can answer with a refusal.
+- `sms_gateway`: an HTTP server standing in for Infobip's Send SMS API; a script of answers lets it
+  fail (5xx, 4xx) or answer slowly.
+- `push_service`: an HTTP server that decrypts each web push payload with the private key of the
+  browser subscription it made (RFC 8291, aes128gcm), as a browser would.
+
+`outreach_app` is the platform's app wired to these peers (jobs inline: no Redis).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import email
+import json
+import os
+import socket
+import threading
+import time
+import uuid
+from collections import deque
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import timedelta
+from email import policy
+from email.message import EmailMessage
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import http_ece
+import pytest
+from aiosmtpd.controller import Controller
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from flask import Flask
+from py_vapid import Vapid
+from sqlalchemy import select
+
+from aandacht.app import create_app
+from aandacht.db import session
+from aandacht.outreach import delivery, service
+from aandacht.outreach.models import Message
+from aandacht.outreach.service import PREFERENCE
+from aandacht.profiles.service import set_values
+from aandacht.tenancy.context import tenant_context
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def b64url(data: bytes) -> str:
+    """Base64url without padding, as the Push API writes keys."""
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+@dataclass
+class Mailbox:
+    """What the SMTP peer was given: every attempt, and the mails it accepted."""
+
+    port: int = 0
+    #: Answers to the next DATA commands ("451 …", "550 …"); empty: accept.
+    answers: deque[str] = field(default_factory=deque)
+    #: Seconds to wait before answering DATA.
+    delay: float = 0.0
+    attempts: list[EmailMessage] = field(default_factory=list)
+    accepted: list[EmailMessage] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_DATA(self, server, smtp_session, envelope) -> str:
+        """Parse the mail, then accept it or give the scripted refusal."""
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        mail = email.message_from_bytes(envelope.content, policy=policy.default)
+        with self.lock:
+            self.attempts.append(mail)
+            answer = self.answers.popleft() if self.answers else None
+            if answer is None:
+                self.accepted.append(mail)
+        return answer or "250 Message accepted for delivery"
+
+    def to(self, address: str) -> list[EmailMessage]:
+        """The accepted mails to `address`."""
+        with self.lock:
+            return [mail for mail in self.accepted if address in str(mail["To"])]
+
+
+@pytest.fixture
+def mailbox() -> Iterator[Mailbox]:
+    """An SMTP server on 127.0.0.1 that keeps what it receives."""
+    box = Mailbox(port=free_port())
+    controller = Controller(box, hostname="127.0.0.1", port=box.port)
+    controller.start()
+    yield box
+    controller.stop()
+
+
+@dataclass
+class Answer:
+    """One scripted answer of an HTTP peer."""
+
+    status: int = 200
+    body: dict[str, Any] | None = None
+    delay: float = 0.0
+
+
+@dataclass
+class Recorded:
+    """One request an HTTP peer received."""
+
+    path: str
+    #: The headers, by lower-case name.
+    headers: dict[str, str]
+    body: bytes
+
+    def json(self) -> Any:
+        """The body as JSON."""
+        return json.loads(self.body)
+
+
+class HttpPeer(ThreadingHTTPServer):
+    """A small HTTP server on 127.0.0.1 that records requests and answers from a script."""
+
+    daemon_threads = True
+
+    def __init__(self, default: Callable[[Recorded], Answer]) -> None:
+        self.script: deque[Answer] = deque()
+        self.received: list[Recorded] = []
+        self.default = default
+        super().__init__(("127.0.0.1", 0), _PeerHandler)
+        self.thread = threading.Thread(target=self.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def url(self) -> str:
+        """The peer's base address."""
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+    def close(self) -> None:
+        """Stop serving."""
+        self.shutdown()
+        self.server_close()
+
+
+class _PeerHandler(BaseHTTPRequestHandler):
+    server: HttpPeer
+
+    def do_POST(self) -> None:
+        recorded = Recorded(
+            self.path,
+            {name.lower(): value for name, value in self.headers.items()},
+            self.rfile.read(int(self.headers["Content-Length"] or 0)),
+        )
+        self.server.received.append(recorded)
+        answer = self.server.script.popleft() if self.server.script else self.server.default(recorded)
+        if answer.delay:
+            time.sleep(answer.delay)
+        body = json.dumps(answer.body or {}).encode()
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            self.send_response(answer.status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet."""
+
+
+def infobip_accepts(request: Recorded) -> Answer:
+    """Infobip's answer to an accepted message: its messageId with a PENDING status."""
+    sent = request.json()["messages"][0]["destinations"][0]
+    status = {"groupId": 1, "groupName": "PENDING", "id": 26, "name": "PENDING_ACCEPTED"}
+    return Answer(
+        200,
+        {
+            "bulkId": uuid.uuid4().hex,
+            "messages": [{"messageId": sent["messageId"], "status": status, "destination": sent["to"]}],
+        },
+    )
+
+
+@pytest.fixture
+def sms_gateway() -> Iterator[HttpPeer]:
+    """A stand-in for Infobip's API: accepts every message unless its script says otherwise."""
+    peer = HttpPeer(infobip_accepts)
+    yield peer
+    peer.close()
+
+
+class PushService(HttpPeer):
+    """A push service and the browsers subscribed to it: it decrypts every payload it receives."""
+
+    def __init__(self) -> None:
+        super().__init__(lambda _request: Answer(201))
+        self.browsers: dict[str, tuple[ec.EllipticCurvePrivateKey, bytes]] = {}
+
+    def subscribe(self) -> dict[str, str]:
+        """A new browser's subscription: endpoint, public key (p256dh) and authentication secret."""
+        key, secret, name = ec.generate_private_key(ec.SECP256R1()), os.urandom(16), uuid.uuid4().hex
+        self.browsers[f"/push/{name}"] = (key, secret)
+        public = key.public_key().public_bytes(Encoding.X962, PublicFormat.UncompressedPoint)
+        return {"endpoint": f"{self.url}/push/{name}", "p256dh": b64url(public), "auth": b64url(secret)}
+
+    def payloads(self) -> list[tuple[Recorded, dict[str, Any]]]:
+        """Every request with its payload, decrypted with the browser's private key."""
+        found = []
+        for request in self.received:
+            key, secret = self.browsers[request.path]
+            plain = http_ece.decrypt(request.body, private_key=key, auth_secret=secret, version="aes128gcm")
+            found.append((request, json.loads(plain)))
+        return found
+
+
+@pytest.fixture
+def push_service() -> Iterator[PushService]:
+    """A push service on 127.0.0.1 that decrypts what it is given."""
+    peer = PushService()
+    yield peer
+    peer.close()
+
+
+@pytest.fixture(scope="session")
+def vapid_keys() -> dict[str, str]:
+    """A VAPID key pair for the tests, as the settings take it."""
+    vapid = Vapid()
+    vapid.generate_keys()
+    private = vapid.private_key.private_numbers().private_value.to_bytes(32, "big")
+    public = vapid.public_key.public_bytes(Encoding.X962, PublicFormat.UncompressedPoint)
+    return {
+        "VAPID_PRIVATE_KEY": b64url(private),
+        "VAPID_PUBLIC_KEY": b64url(public),
+        "VAPID_SUBJECT": "mailto:beheer@aandacht.test",
+    }
+
+
+@pytest.fixture
+def peer_settings(mailbox, sms_gateway, vapid_keys) -> dict[str, str]:
+    """Settings that send to the peers, with short time-outs."""
+    return {
+        "SMTP_URL": f"smtp://127.0.0.1:{mailbox.port}",
+        "MAIL_FROM": "Aandacht <noreply@aandacht.test>",
+        "SMS_GATEWAY_URL": sms_gateway.url,
+        "SMS_API_KEY": "test-infobip-key",
+        "AANDACHT_PUBLIC_URL": "https://aandacht.test",
+        "AANDACHT_SEND_TIMEOUT": "1",
+        **vapid_keys,
+    }
+
+
+@pytest.fixture
+def outreach_app(app_settings, app, peer_settings) -> Flask:
+    """The app on the test database, sending to the peers; jobs run inline."""
+    return create_app({**app_settings, **peer_settings})
+
+
+@pytest.fixture
+def messages_of(outreach_app) -> Callable[..., list[Message]]:
+    """`messages_of(tenant, person_id)`: the person's messages, oldest first."""
+
+    def read(tenant, person_id: uuid.UUID) -> list[Message]:
+        with outreach_app.app_context(), tenant_context(tenant):
+            query = select(Message).where(Message.person_id == person_id).order_by(Message.created_at)
+            return list(session.execute(query).scalars())
+
+    return read
+
+
+@pytest.fixture
+def time_passes(outreach_app) -> Callable[..., None]:
+    """`time_passes(tenant, minutes)`: every moment of the tenant's messages moves that far into the past."""
+
+    def move(tenant, minutes: float) -> None:
+        shift = timedelta(minutes=minutes)
+        with outreach_app.app_context(), tenant_context(tenant):
+            for message in session.execute(select(Message)).scalars():
+                for column in ("created_at", "next_attempt_at", "handed_over_at", "claimed_at", "not_before"):
+                    moment = getattr(message, column)
+                    if moment is not None:
+                        setattr(message, column, moment - shift)
+            session.commit()
+
+    return move
+
+
+@pytest.fixture
+def decide(outreach_app) -> Callable[..., uuid.UUID]:
+    """`decide(tenant, person_id, subject=…, body=…, **options)`: decide a message and commit; its id."""
+
+    def make(tenant, person_id: uuid.UUID, *, app: Flask | None = None, **options) -> uuid.UUID:
+        options.setdefault("subject", "Nieuwe vacature")
+        options.setdefault("body", "Er is een baan voor u bij de bibliotheek.")
+        with (app or outreach_app).app_context(), tenant_context(tenant):
+            message = service.send_to_person(person_id, actor_id=None, **options)
+            session.commit()
+            return message.id
+
+    return make
+
+
+@pytest.fixture
+def sweep(outreach_app) -> Callable[..., tuple[int, int]]:
+    """`sweep(tenant)`: one run of the sweeper in the tenant (jobs inline unless `app` has Redis)."""
+
+    def run(tenant, *, app: Flask | None = None) -> tuple[int, int]:
+        with (app or outreach_app).app_context(), tenant_context(tenant):
+            return delivery.requeue()
+
+    return run
+
+
+@pytest.fixture
+def prefer(app) -> Callable[..., None]:
+    """`prefer(tenant, person_id, "sms")`: the person's answer to "How do you want to hear from us?"."""
+
+    def answer(tenant, person_id: uuid.UUID, channel: str) -> None:
+        with app.app_context(), tenant_context(tenant):
+            set_values(
+                person_id, {PREFERENCE: channel}, source="person", audience="person", actor_id=person_id
+            )
+
+    return answer
