@@ -88,3 +88,21 @@ def test_a_score_is_the_sum_of_its_named_parts():
             "fit", "preference", "collaborative", "popularity", "exploration", "priority", "freshness"
         }  # fmt: skip
         assert entry.score == sum(part.value for part in entry.parts)
+
+
+def test_pages_cut_one_order_even_when_many_items_score_the_same():
+    built = catalogue(["zorg"] * 90)
+    known = signals(90)
+
+    def pages(size: int, seed: int) -> list[int]:
+        return [
+            entry.position
+            for start in range(0, 90, size)
+            for entry in ranker.rank(
+                built, known, now=NOW, limit=size, offset=start, rng=np.random.default_rng(seed)
+            )
+        ]
+
+    for seed in range(20):
+        assert pages(20, seed) == pages(7, seed) == pages(90, seed), seed
+        assert sorted(pages(20, seed)) == list(range(90))

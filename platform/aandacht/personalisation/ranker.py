@@ -270,12 +270,10 @@ def rank(
         chosen = [int(i) for i in order if candidates[i]][offset : offset + limit]
         return [_plain(catalogue, index) for index in chosen]
     scores = score(catalogue, signals, now=now, weights=weights, rng=rng)
-    wanted = min(offset + limit, int(scores.candidates.sum()))
-    if wanted <= 0:
-        return []
-    top = np.argpartition(-scores.total, wanted - 1)[:wanted]
-    top = top[np.argsort(-scores.total[top], kind="stable")][offset:]
-    return [_ranked(catalogue, signals, int(index), scores) for index in top]
+    # One full order, equal scores by catalogue position, so that every page cuts the same order.
+    candidates = np.flatnonzero(scores.candidates)
+    order = candidates[np.lexsort((candidates, -scores.total[candidates]))]
+    return [_ranked(catalogue, signals, int(index), scores) for index in order[offset : offset + limit]]
 
 
 def explain(catalogue: Catalogue, signals: Signals, scores: Scores, position: int) -> Ranked | None:
