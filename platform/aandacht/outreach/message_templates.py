@@ -183,9 +183,9 @@ def check_template(
         problems = check_source(source, known=known, visible=visible) if source.strip() else []
         if problems:
             errors.setdefault(key, []).extend(str(problem) for problem in problems)
-    if any(key in errors for key in TEXT_FIELDS):
-        return errors
-    trial = preview_with(values, synthetic_variables(values.language, acting_user))
+    # The texts that passed the check are rendered once for a made-up person with every field filled.
+    sound = TemplateFields(**{**vars(values), **{key: "" for key in TEXT_FIELDS if key in errors}})
+    trial = preview_with(sound, synthetic_variables(values.language, acting_user))
     for key, found in trial.errors.items():
         errors.setdefault(key, []).extend(found)
     return errors
@@ -320,17 +320,18 @@ def _variables(
 def preview_with(values: TemplateFields, variables: Mapping[str, Any]) -> Preview:
     """Render every written text of the template with these variables; problems are kept per field."""
     preview = Preview()
-    with force_locale(values.language):
-        for key in TEXT_FIELDS:
-            source = getattr(values, key)
-            if not source.strip():
-                continue
-            try:
-                preview.texts[key] = render_text(source, variables).strip()
-                if key == "email_body":
-                    preview.email_html = render_email_html(source, variables)
-            except RenderFailed as failed:
-                preview.errors.setdefault(key, []).append(str(failed.problem))
+    # The variables are in the template's language already and the filters take it from them, so
+    # the problems stay in the language of the request.
+    for key in TEXT_FIELDS:
+        source = getattr(values, key)
+        if not source.strip():
+            continue
+        try:
+            preview.texts[key] = render_text(source, variables).strip()
+            if key == "email_body":
+                preview.email_html = render_email_html(source, variables)
+        except RenderFailed as failed:
+            preview.errors.setdefault(key, []).append(str(failed.problem))
     if "sms_text" in preview.texts:
         preview.sms = sms_length(preview.texts["sms_text"])
     return preview
