@@ -401,3 +401,22 @@ def test_a_person_row_is_what_the_variables_read(template_tenant, filled_person,
         variables = templates.variables_for(person, "nl", staff("team_lead"))
     assert "tenant.energy" not in variables["profile"] and "tenant.diagnosis" not in variables["profile"]
     assert variables["profile"]["tenant.city"] == "Enschede"
+
+
+def test_the_example_of_the_coaches_page_renders_as_it_says(create_tenant, create_person, in_tenant):
+    """docs/outreach-workspace.md: the job fair text message, for a werk person who wants to work in care."""
+    tenant = create_tenant(name="Gemeente Enschede", domains=["werk"])
+    person_id = create_person(tenant, display_name="Fatima El Amrani")
+    with in_tenant(tenant):
+        set_values(person_id, {"werk.sectors_wanted": ["care"]}, source="system", audience="system")
+    text = (
+        "Hoi {{ person.first_name }}, op 12 maart is er een banenmarkt in het stadhuis.\n"
+        'Er zijn banen in: {{ profile["werk.sectors_wanted"] }}. Kom langs tussen 10 en 14 uur.\n'
+        "Groet, {{ coach.name }}"
+    )
+    rendered = render(tenant, in_tenant, person_id, channel="sms", sms_text=text)
+    assert rendered.body == (
+        "Hoi Fatima, op 12 maart is er een banenmarkt in het stadhuis.\n"
+        "Er zijn banen in: Zorg en welzijn. Kom langs tussen 10 en 14 uur.\n"
+        "Groet, Anna de Vries"
+    )

@@ -112,7 +112,7 @@ def test_what_a_person_opens_moves_similar_items_up(content_tenant, resident, jo
         assert mean_place(after_entries, set(bouw[2:])) < mean_place(after_entries, set(horeca))
         assert mean_place(after_entries, set(bouw)) <= before
         reasons = next(entry for entry in after_entries if entry.item.id == bouw[2]).reasons
-        assert "You often look at things about bouw." in reasons
+        assert "U kijkt vaak naar dingen over bouw." in reasons
 
 
 def test_switched_off_the_feed_is_newest_first_and_says_so(content_tenant, resident, job, in_tenant):
@@ -128,8 +128,8 @@ def test_switched_off_the_feed_is_newest_first_and_says_so(content_tenant, resid
         session.commit()
         entries = feed.feed(switched)
         assert titles(entries) == ["Vastgezet", "Nieuwst", "Middel", "Oud, maar past"]
-        assert entries[0].reasons[0] == "Your coach put this at the top for you."
-        assert entries[1].reasons == ("You switched off choosing for you, so you see the newest first.",)
+        assert entries[0].reasons[0] == "Uw coach heeft dit bovenaan gezet voor u."
+        assert entries[1].reasons == ("U heeft het kiezen voor u uitgezet, dus u ziet het nieuwste eerst.",)
 
 
 def test_learning_counts_and_relates_items(content_tenant, resident, job, in_tenant):
@@ -146,7 +146,7 @@ def test_learning_counts_and_relates_items(content_tenant, resident, job, in_ten
         newcomer = resident()
         record(newcomer, [Interaction("open", first)])
         entry = feed.why(person(newcomer), second)
-        assert "People who liked the same things as you also looked at this." in entry.reasons
+        assert "Mensen die dezelfde dingen leuk vonden als u, bekeken dit ook." in entry.reasons
 
 
 def test_recording_refuses_unknown_kinds_and_other_tenants_items(

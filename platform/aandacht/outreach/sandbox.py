@@ -325,7 +325,7 @@ def _field_problem(
 
 def _whole_variable(variable: str) -> str:
     if variable == PROFILE:
-        return _('name one profile field in quotes, like profile["werk.sectors"]')
+        return _('name one profile field in quotes, like profile["werk.sectors_wanted"]')
     fields = ", ".join(f"{variable}.{name}" for name in NAMESPACES[variable])
     return _("use one field of %(variable)s: %(fields)s", variable=variable, fields=fields)
 
