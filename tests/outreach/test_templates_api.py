@@ -4,32 +4,24 @@ from __future__ import annotations
 
 import pytest
 
-from aandacht.profiles.service import set_values
 from tests.api.helpers import add_staff, assert_error, bearer, issue_token
-from tests.segments.conftest import SELECTION_ATTRIBUTES
 
 BOTH = ["templates:read", "templates:write"]
 
 
 @pytest.fixture
-def api(app, create_tenant, create_person, in_tenant):
-    """A tenant, a person in a coach's caseload and one outside it, tokens of the coach and a team lead."""
-    tenant = create_tenant(name="Gemeente Almelo", attributes=SELECTION_ATTRIBUTES)
-    mine = create_person(tenant, display_name="Sanne Bakker")
-    other = create_person(tenant, display_name="Ahmet Yilmaz")
-    with in_tenant(tenant):
-        set_values(mine, {"tenant.sector": "zorg"}, source="system", audience="system")
-        set_values(mine, {"tenant.energy": 4}, source="person", audience="person")
-    coach = add_staff(app, tenant, caseload=[mine], display_name="Anna de Vries")
-    lead = add_staff(app, tenant, role="team_lead")
+def api(app, template_setting, create_staff):
+    """The addresses and the tokens of the coach, the team lead and a colleague coach."""
+    setting = template_setting
+    tenant = setting.tenant
     return {
         "tenant": tenant,
         "base": f"/t/{tenant.slug}/api/v1/message-templates",
-        "mine": mine,
-        "other": other,
-        "coach": bearer(issue_token(app, tenant, coach, BOTH)),
-        "lead": bearer(issue_token(app, tenant, lead, BOTH)),
-        "colleague": bearer(issue_token(app, tenant, add_staff(app, tenant), BOTH)),
+        "mine": setting.mine,
+        "other": setting.other,
+        "coach": bearer(issue_token(app, tenant, setting.coach, BOTH)),
+        "lead": bearer(issue_token(app, tenant, setting.lead, BOTH)),
+        "colleague": bearer(issue_token(app, tenant, create_staff(tenant), BOTH)),
     }
 
 

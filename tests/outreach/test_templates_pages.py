@@ -9,26 +9,17 @@ import pytest
 from aandacht.accounts.principal import Principal
 from aandacht.outreach import message_templates as templates
 from aandacht.outreach.message_templates import TemplateFields
-from aandacht.profiles.service import set_values
 from tests.api.helpers import log_in
 from tests.helpers import csrf_token
-from tests.segments.conftest import SELECTION_ATTRIBUTES
 
 DUTCH = {"Accept-Language": "nl"}
 
 
 @pytest.fixture
-def setting(create_tenant, create_person, create_staff, in_tenant):
-    """A tenant with a coach (one person in the caseload, one not) and a team lead."""
-    tenant = create_tenant(name="Gemeente Hengelo", attributes=SELECTION_ATTRIBUTES)
-    mine = create_person(tenant, display_name="Sanne Bakker")
-    other = create_person(tenant, display_name="Ahmet Yilmaz")
-    with in_tenant(tenant):
-        set_values(mine, {"tenant.sector": "zorg"}, source="system", audience="system")
-        set_values(mine, {"tenant.energy": 4}, source="person", audience="person")
-    coach = create_staff(tenant, role="coach", display_name="Anna de Vries", caseload=[mine])
-    lead = create_staff(tenant, role="team_lead", display_name="Bram Smit")
-    return tenant, mine, other, coach, lead
+def setting(template_setting):
+    """(tenant, mine, other, coach, lead) of the shared template setting."""
+    found = template_setting
+    return found.tenant, found.mine, found.other, found.coach, found.lead
 
 
 def saved(in_tenant, tenant, staff_id, **texts):
@@ -44,6 +35,17 @@ def coach_client(app, tenant, staff_id):
     client = app.test_client()
     log_in(client, tenant, "staff", staff_id)
     return client
+
+
+def preview_as(app, tenant, staff_id, **values):
+    """Post the form to the live preview as this staff member (as htmx does); the answer."""
+    client = coach_client(app, tenant, staff_id)
+    token = csrf_token(client.get(f"/t/{tenant.slug}/workspace/templates/new"))
+    return client.post(
+        f"/t/{tenant.slug}/workspace/templates/preview",
+        data=form(token, **values),
+        headers={**DUTCH, "HX-Request": "true"},
+    )
 
 
 def form(token, **values):
@@ -87,21 +89,17 @@ def test_a_refused_template_shows_the_line_and_reason_beside_its_field_and_saves
 
 def test_the_live_preview_renders_for_a_person_of_the_caseload(app, setting):
     tenant, mine, _other, coach, _lead = setting
-    client = coach_client(app, tenant, coach)
-    token = csrf_token(client.get(f"/t/{tenant.slug}/workspace/templates/new"))
-    answer = client.post(
-        f"/t/{tenant.slug}/workspace/templates/preview",
-        data=form(
-            token,
-            person_id=str(mine),
-            email_subject="Werk in de {{ profile['tenant.sector'] }}",
-            email_body="**Hallo** {{ person.first_name }}",
-            sms_text="Hoi {{ person.first_name }} " + "x" * 160,
-            push_title="Nieuw",
-            push_body="Energie {{ profile['tenant.energy'] }}",
-            in_app_text="Groet van {{ coach.name }}",
-        ),
-        headers={**DUTCH, "HX-Request": "true"},
+    answer = preview_as(
+        app,
+        tenant,
+        coach,
+        person_id=str(mine),
+        email_subject="Werk in de {{ profile['tenant.sector'] }}",
+        email_body="**Hallo** {{ person.first_name }}",
+        sms_text="Hoi {{ person.first_name }} " + "x" * 160,
+        push_title="Nieuw",
+        push_body="Energie {{ profile['tenant.energy'] }}",
+        in_app_text="Groet van {{ coach.name }}",
     )
     page = answer.get_data(as_text=True)
     assert answer.status_code == 200 and "<html" not in page
@@ -115,26 +113,17 @@ def test_the_live_preview_renders_for_a_person_of_the_caseload(app, setting):
 
 def test_a_coach_cannot_preview_a_person_outside_the_caseload(app, setting):
     tenant, _mine, other, coach, lead = setting
-    client = coach_client(app, tenant, coach)
-    token = csrf_token(client.get(f"/t/{tenant.slug}/workspace/templates/new"))
-    url = f"/t/{tenant.slug}/workspace/templates/preview"
-    data = form(token, person_id=str(other), in_app_text="Hoi {{ person.display_name }}")
-    assert client.post(url, data=data).status_code == 404
-    assert client.post(url, data={**data, "person_id": "nonsense"}).status_code == 404
-    leader = coach_client(app, tenant, lead)
-    token = csrf_token(leader.get(f"/t/{tenant.slug}/workspace/templates/new"))
-    answer = leader.post(url, data={**data, "csrf_token": token})
+    text = "Hoi {{ person.display_name }}"
+    assert preview_as(app, tenant, coach, person_id=str(other), in_app_text=text).status_code == 404
+    assert preview_as(app, tenant, coach, person_id="nonsense", in_app_text=text).status_code == 404
+    answer = preview_as(app, tenant, lead, person_id=str(other), in_app_text=text)
     assert answer.status_code == 200 and "Hoi Ahmet Yilmaz" in answer.get_data(as_text=True)
 
 
 def test_the_preview_never_shows_a_special_category_field_to_a_role_that_may_not_see_it(app, setting):
     tenant, mine, _other, _coach, lead = setting
-    client = coach_client(app, tenant, lead)
-    token = csrf_token(client.get(f"/t/{tenant.slug}/workspace/templates/new"))
-    answer = client.post(
-        f"/t/{tenant.slug}/workspace/templates/preview",
-        data=form(token, person_id=str(mine), in_app_text="Energie: {{ profile['tenant.energy'] }}"),
-    )
+    text = "Energie: {{ profile['tenant.energy'] }}"
+    answer = preview_as(app, tenant, lead, person_id=str(mine), in_app_text=text)
     page = answer.get_data(as_text=True)
     assert "Energie: 4" not in page and "Energie: " not in page
     assert "regel 1: uw rol mag het profielveld “tenant.energy” niet zien" in page
