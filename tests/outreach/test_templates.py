@@ -170,6 +170,11 @@ def test_a_special_category_field_is_never_rendered_for_a_role_that_may_not_see_
         "{{ 'x' * 100000 }}",
         "{{ 10 ** 1000 }}",
         "{% set l = [1] %}{{ l.append(2) }}",
+        "{{ 'x'|center(1000000000) }}",
+        "{{ range(10) }}",
+        "{% set ns = namespace(s='x') %}",
+        "{% for a in 'ab' %}{% for b in 'ab' %}{% for c in 'ab' %}{{ c }}{% endfor %}{% endfor %}"
+        "{% endfor %}",
     ],
 )
 def test_the_sandbox_refuses_unsafe_access_when_saving(template_tenant, in_tenant, text):

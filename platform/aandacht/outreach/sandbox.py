@@ -55,6 +55,28 @@ VARIABLES = frozenset({*NAMESPACES, PROFILE, "today"})
 LONGEST_REPETITION = 10_000
 LARGEST_EXPONENT = 100
 LARGEST_BASE = 10**100
+#: Jinja's own filters a template may use: none that can make a text of any size (`center`, `indent`,
+#: `wordwrap`) or reach objects (`attr`, `map`, `select` with attribute names).
+JINJA_FILTERS = (
+    "capitalize",
+    "default",
+    "first",
+    "float",
+    "int",
+    "join",
+    "last",
+    "length",
+    "lower",
+    "replace",
+    "round",
+    "string",
+    "title",
+    "trim",
+    "truncate",
+    "upper",
+)
+#: How deep `{% for %}` loops may nest (three strings of 500 characters would already be 10⁸ rounds).
+DEEPEST_LOOPS = 2
 #: Characters that mean something in Markdown: escaped in values that go into an e-mail's HTML part.
 _MARKDOWN_PUNCTUATION = frozenset("\\`*_{}[]()<>#+-.!|~&")
 
@@ -202,8 +224,10 @@ def _too_big(value: Any) -> bool:
 
 
 def _environment(finalize: Callable[[Any], Any] | None = None) -> TemplateSandbox:
+    """The sandbox with only the allowed filters and no globals (`range`, `namespace`, `cycler`, …)."""
     environment = TemplateSandbox(undefined=StrictUndefined, autoescape=False, finalize=finalize)
-    environment.filters.update(FILTERS)
+    environment.filters = {name: environment.filters[name] for name in JINJA_FILTERS} | FILTERS
+    environment.globals.clear()
     return environment
 
 
@@ -269,8 +293,15 @@ def check_source(source: str, *, known: Collection[str], visible: Mapping[str, s
         tree = TEXT.parse(source)
     except TemplateSyntaxError as error:
         return [syntax_problem(error)]
+    unknown_filters = [
+        Problem(node.lineno, _("there is no filter “%(name)s” here", name=node.name))
+        for node in tree.find_all(nodes.Filter)
+        if node.name not in TEXT.filters
+    ]
+    if unknown_filters:  # Jinja's own analysis below stops at an unknown filter
+        return unknown_filters
     problems: list[Problem] = []
-    for name in sorted(meta.find_undeclared_variables(tree) - VARIABLES - set(TEXT.globals)):
+    for name in sorted(meta.find_undeclared_variables(tree) - VARIABLES):
         problems.append(
             Problem(
                 _first_line(tree, name),
@@ -293,7 +324,23 @@ def check_source(source: str, *, known: Collection[str], visible: Mapping[str, s
     for node in tree.find_all(nodes.Name):
         if node.name in VARIABLES - {"today"} and node.ctx == "load" and id(node) not in reached:
             problems.append(Problem(node.lineno, _whole_variable(node.name)))
+    problems.extend(
+        Problem(node.lineno, _("loops may be nested %(count)d deep at most", count=DEEPEST_LOOPS))
+        for node in _too_deep_loops(tree)
+    )
     return sorted(problems, key=lambda problem: problem.line or 0)
+
+
+def _too_deep_loops(node: nodes.Node, depth: int = 0) -> list[nodes.For]:
+    """The loops nested deeper than `DEEPEST_LOOPS` (each reported once, at the first too deep)."""
+    found: list[nodes.For] = []
+    for child in node.iter_child_nodes():
+        inner = depth + isinstance(child, nodes.For)
+        if isinstance(child, nodes.For) and inner > DEEPEST_LOOPS:
+            found.append(child)
+            continue
+        found.extend(_too_deep_loops(child, inner))
+    return found
 
 
 def _constant_key(node: nodes.Getattr | nodes.Getitem) -> str | None:
