@@ -1,8 +1,10 @@
 """The sandbox that message templates are rendered in, and the check of a template's text before it is saved.
 
 A template's text is Jinja2 run in an `ImmutableSandboxedEnvironment`: it can read the variables it is
-given and call the filters below, and nothing else (no attributes starting with `_`, no changing of
-lists or dicts, no huge repetitions or powers). `StrictUndefined` turns every missing value into an
+given and call the filters below and a few of Jinja's (`JINJA_FILTERS`), and nothing else: no
+attributes starting with `_`, no changing of lists or dicts, no Jinja globals (`range`, `namespace`),
+no huge repetitions or powers, and loops nested two deep at most, so a template cannot take a worker
+down. `StrictUndefined` turns every missing value into an
 error instead of an empty space. Both the check and the rendering answer problems as "line N: reason"
 in the request's language (`Problem`), so the coach sees where to look.
 
