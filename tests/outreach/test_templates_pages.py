@@ -8,6 +8,7 @@ import pytest
 
 from aandacht.accounts.principal import Principal
 from aandacht.outreach import message_templates as templates
+from aandacht.outreach import service
 from aandacht.outreach.message_templates import TemplateFields
 from tests.api.helpers import log_in
 from tests.helpers import csrf_token
@@ -190,3 +191,34 @@ def test_the_list_filters_by_language_and_residents_do_not_get_in(app, setting, 
     resident = app.test_client()
     log_in(resident, tenant, "person", mine)
     assert resident.get(f"/t/{tenant.slug}/workspace/templates/").status_code in (403, 404)
+
+
+def test_a_coach_sends_a_template_from_the_persons_messages(app, setting, in_tenant, create_staff):
+    tenant, mine, _other, coach, lead = setting
+    template_id = saved(in_tenant, tenant, coach, in_app_text="Hoi {{ person.first_name }}, werk in de zorg.")
+    energy = saved(
+        in_tenant, tenant, coach, name="Energie", in_app_text="Energie {{ profile['tenant.energy'] }}"
+    )
+    client = coach_client(app, tenant, coach)
+    url = f"/t/{tenant.slug}/workspace/people/{mine}/messages"
+    page = client.get(url, headers=DUTCH)
+    assert "Of stuur een sjabloon" in page.get_data(as_text=True)
+    sent = client.post(
+        url, data={"csrf_token": csrf_token(page), "template_id": str(template_id)}, headers=DUTCH
+    )
+    assert sent.status_code == 302
+    listing = client.get(url, headers=DUTCH).get_data(as_text=True)
+    assert "In de app" in listing
+    with in_tenant(tenant):
+        [message] = service.messages_of(mine)
+        assert (message.channel, message.body) == ("in_app", "Hoi Sanne, werk in de zorg.")
+
+    leader = coach_client(app, tenant, lead)  # may not see the special category the template prints
+    page = leader.get(url, headers=DUTCH)
+    refused = leader.post(
+        url, data={"csrf_token": csrf_token(page), "template_id": str(energy)}, headers=DUTCH
+    )
+    assert refused.status_code == 400
+    assert "regel 1: uw rol mag het profielveld “tenant.energy” niet zien" in refused.get_data(as_text=True)
+    with in_tenant(tenant):
+        assert len(service.messages_of(mine)) == 1
