@@ -46,6 +46,7 @@ from aandacht.outreach.models import Message
 from aandacht.outreach.service import PREFERENCE
 from aandacht.profiles.service import set_values
 from aandacht.tenancy.context import tenant_context
+from tests.segments.conftest import SELECTION_ATTRIBUTES
 
 
 def free_port() -> int:
@@ -326,3 +327,28 @@ def prefer(app) -> Callable[..., None]:
             )
 
     return answer
+
+
+@dataclass(frozen=True)
+class TemplateSetting:
+    """A tenant for templates: a coach with one person in the caseload, one person outside it, a team lead."""
+
+    tenant: Any
+    mine: uuid.UUID
+    other: uuid.UUID
+    coach: uuid.UUID
+    lead: uuid.UUID
+
+
+@pytest.fixture
+def template_setting(create_tenant, create_person, create_staff, in_tenant) -> TemplateSetting:
+    """Sanne Bakker (sector zorg; energy 4, a special category) in Anna de Vries's caseload, Ahmet not."""
+    tenant = create_tenant(name="Gemeente Hengelo", attributes=SELECTION_ATTRIBUTES)
+    mine = create_person(tenant, display_name="Sanne Bakker")
+    other = create_person(tenant, display_name="Ahmet Yilmaz")
+    with in_tenant(tenant):
+        set_values(mine, {"tenant.sector": "zorg"}, source="system", audience="system")
+        set_values(mine, {"tenant.energy": 4}, source="person", audience="person")
+    coach = create_staff(tenant, role="coach", display_name="Anna de Vries", caseload=[mine])
+    lead = create_staff(tenant, role="team_lead", display_name="Bram Smit")
+    return TemplateSetting(tenant, mine, other, coach, lead)

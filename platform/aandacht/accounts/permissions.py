@@ -87,6 +87,8 @@ SCOPES: dict[str, str] = {
     "profiles:write": "Change the profile values of the people the token's owner may see, as its role may.",
     "content:read": "Read the tenant's content items, drafts and retired ones included.",
     "content:write": "Create, change and retire content items (a vacancy feed upserts by external id).",
+    "templates:read": "Read the tenant's message templates and preview them for people the owner may see.",
+    "templates:write": "Create, change and delete message templates (one's own; a team lead's token any).",
 }
 
 #: What an integration client (acting as itself, not as a person) may do with each scope.
@@ -97,6 +99,9 @@ SCOPE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     "profiles:write": frozenset({Permission.PEOPLE_VIEW_ALL}),
     "content:read": frozenset({Permission.CONTENT_MANAGE}),
     "content:write": frozenset({Permission.CONTENT_MANAGE}),
+    # Templates render as a staff member's role; an integration acting as itself has none.
+    "templates:read": frozenset(),
+    "templates:write": frozenset(),
 }
 
 

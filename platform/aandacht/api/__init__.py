@@ -11,7 +11,18 @@ from __future__ import annotations
 from flask import Flask
 
 from aandacht.accounts.csrf import csrf
-from aandacht.api import content, credentials, feed, me, oauth, people, profiles, questions, segments
+from aandacht.api import (
+    content,
+    credentials,
+    feed,
+    me,
+    oauth,
+    people,
+    profiles,
+    questions,
+    segments,
+    templates,
+)
 from aandacht.api.errors import outside_response
 from aandacht.api.smorest import API_PREFIX, Api
 
@@ -24,6 +35,7 @@ RESOURCES = (
     profiles.blp,
     segments.blp,
     content.blp,
+    templates.blp,
     credentials.blp,
     oauth.blp,
 )

@@ -53,6 +53,8 @@ _PERSONAL_SCOPE_NEEDS = {
     "people:read": (frozenset({Permission.CASELOAD_VIEW}), frozenset({Permission.PEOPLE_VIEW_ALL})),
     "caseload:read": (frozenset({Permission.CASELOAD_VIEW}),),
     "profiles:write": (frozenset({Permission.CASELOAD_VIEW}), frozenset({Permission.PEOPLE_VIEW_ALL})),
+    "templates:read": (frozenset({Permission.CASELOAD_VIEW}),),
+    "templates:write": (frozenset({Permission.CASELOAD_VIEW}),),
 }
 _SORT_KEYS = {
     "created_at": lambda credential: credential.created_at,

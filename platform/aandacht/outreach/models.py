@@ -120,3 +120,33 @@ class ChannelOptOut(Base, TenantScoped):
     #: Who switched it off: the person in the app, an unsubscribe link, or staff on their request.
     source: Mapped[str] = mapped_column(String(16))
     opted_out_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MessageTemplate(Base, TenantScoped):
+    """A message a coach writes once and sends to many: per channel, in one of the tenant's languages.
+
+    Every text is a sandboxed Jinja2 template (`aandacht.outreach.message_templates`), checked when
+    it is saved: a template that names an unknown field or fails to render is never stored.
+    An empty text means the template does not serve that channel.
+    """
+
+    __tablename__ = "message_template"
+    __table_args__ = (UniqueConstraint("tenant_id", "name"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    #: Unique in the tenant, also when only upper and lower case differ (checked when saved).
+    name: Mapped[str] = mapped_column(String(120))
+    #: One of the tenant's locales; the texts are written in it and dates and numbers follow it.
+    language: Mapped[str] = mapped_column(String(8))
+    email_subject: Mapped[str] = mapped_column(String(200), default="")
+    #: Markdown (or plain text): the e-mail's text part as written, its HTML part made from it.
+    email_body: Mapped[str] = mapped_column(Text, default="")
+    sms_text: Mapped[str] = mapped_column(Text, default="")
+    push_title: Mapped[str] = mapped_column(String(100), default="")
+    push_body: Mapped[str] = mapped_column(String(300), default="")
+    in_app_text: Mapped[str] = mapped_column(Text, default="")
+    #: The staff member who wrote it and who changed it last (None: the system or an integration).
+    created_by: Mapped[uuid.UUID | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    changed_by: Mapped[uuid.UUID | None]
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)

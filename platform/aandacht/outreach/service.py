@@ -15,16 +15,19 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from aandacht import jobs
 from aandacht.accounts.models import Person
+from aandacht.accounts.principal import Principal
 from aandacht.db import session, utcnow
 from aandacht.outreach.channels import adapter
 from aandacht.outreach.channels.base import Recipient
-from aandacht.outreach.models import CHANNELS, Message
+from aandacht.outreach.message_templates import TemplateFields, render_for
+from aandacht.outreach.models import CHANNELS, Message, MessageTemplate
 from aandacht.outreach.preferences import opted_out_channels, push_subscriptions_of
 from aandacht.profiles.service import profile_values
 from aandacht.tenancy.context import require_tenant
@@ -95,19 +98,26 @@ def reachable(person: Recipient, order: Sequence[str]) -> tuple[list[str], dict[
 def send_to_person(
     person_id: uuid.UUID,
     *,
-    subject: str,
-    body: str,
+    subject: str = "",
+    body: str = "",
     actor_id: uuid.UUID | None,
     link: str | None = None,
     channels: Sequence[str] | None = None,
     not_before: datetime | None = None,
     idempotency_key: str | None = None,
     campaign_id: uuid.UUID | None = None,
+    template: MessageTemplate | None = None,
+    acting_user: Principal | None = None,
 ) -> Message:
     """Decide a message to a person in the caller's transaction (not committed); delivery follows the commit.
 
     The same `idempotency_key` gives the same message: deciding twice writes once. When no channel
     reaches the person, the message is written as failed with the reason, so the coach sees it.
+
+    With a `template` (and the staff member it is sent as, `acting_user`), `subject` and `body` are
+    not used: only the channels the template serves are tried, and the template is rendered for each
+    of them that reaches the person, so a fallback sends that channel's own text. A template that
+    cannot be rendered for this person raises `TemplateInvalid` and writes nothing.
     """
     if idempotency_key is not None:
         existing = session.execute(
@@ -117,14 +127,29 @@ def send_to_person(
             return existing
     person = recipient(person_id)
     order = channel_order(person_id, channels)
+    payload: dict[str, Any] = {"link": link} if link else {}
+    if template is not None:
+        if acting_user is None:
+            raise ValueError("a template is rendered as a staff member: pass acting_user")
+        order = [name for name in order if name in TemplateFields.of(template).channels()]
     usable, reasons = reachable(person, order)
+    if template is not None:
+        texts = {
+            name: render_for(template, person_id, channel=name, acting_user=acting_user).payload()
+            for name in usable
+        }
+        payload.update(template_id=str(template.id), texts=texts)
+        if usable:
+            subject, body = texts[usable[0]]["subject"], texts[usable[0]]["body"]
+        else:
+            subject = template.name  # what the coach sees of a message that reached no one
     now = utcnow()
     message = Message(
         id=uuid.uuid4(),
         person_id=person_id,
         subject=subject,
         body=body,
-        payload={"link": link} if link else None,
+        payload=payload or None,
         idempotency_key=idempotency_key,
         campaign_id=campaign_id,
         sender_id=actor_id,
@@ -150,13 +175,14 @@ def fall_back(failed: Message) -> Message | None:
     if not usable:
         return None
     now = utcnow()
+    own = ((failed.payload or {}).get("texts") or {}).get(usable[0])  # a template's text of that channel
     message = Message(
         id=uuid.uuid4(),
         person_id=failed.person_id,
         channel=usable[0],
         fallback=usable[1:],
-        subject=failed.subject,
-        body=failed.body,
+        subject=own["subject"] if own else failed.subject,
+        body=own["body"] if own else failed.body,
         payload=failed.payload,
         campaign_id=failed.campaign_id,
         sender_id=failed.sender_id,

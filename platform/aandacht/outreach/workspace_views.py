@@ -1,6 +1,7 @@
 """A person's messages in the coach's workspace: every message with its channel and state, and why one failed.
 
-The coach can also write a message here; the person's preference and opt-outs choose its channel.
+The coach can also write a message here, or send one of the tenant's templates (rendered for the person
+as the coach's role may see them); the person's preference and opt-outs choose its channel.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from werkzeug.wrappers import Response
 
 from aandacht.accounts.permissions import Permission, requires
 from aandacht.db import session
-from aandacht.outreach import service
+from aandacht.outreach import message_templates, service
+from aandacht.outreach.message_templates import TemplateInvalid
 from aandacht.profiles.views import person_of_caseload
 
 blueprint = Blueprint("outreach_workspace", __name__, template_folder="templates")
@@ -42,7 +44,11 @@ def person_messages(person_id: uuid.UUID) -> str | tuple[str, int] | Response:
     """The person's messages, newest first, and a form to write one."""
     person = person_of_caseload(person_id)
     errors: dict[str, str] = {}
-    if request.method == "POST":
+    if request.method == "POST" and "template_id" in request.form:
+        sent = _send_template(person.id, request.form["template_id"], errors)
+        if sent is not None:
+            return sent
+    elif request.method == "POST":
         subject = request.form.get("subject", "").strip()
         body = request.form.get("body", "").strip()
         if not subject or len(subject) > LONGEST_SUBJECT:
@@ -65,8 +71,31 @@ def person_messages(person_id: uuid.UUID) -> str | tuple[str, int] | Response:
             messages=service.messages_of(person.id),
             channels=CHANNEL_NAMES,
             statuses=STATUS_NAMES,
+            templates=message_templates.message_templates(),
             errors=errors,
             menu=menu,
         ),
         400 if errors else 200,
     )
+
+
+def _send_template(person_id: uuid.UUID, template_id: str, errors: dict[str, str]) -> Response | None:
+    """Send a template to the person as the signed-in staff member; None (and `errors`) when refused."""
+    try:
+        template = message_templates.template_by_id(uuid.UUID(template_id))
+    except ValueError:
+        template = None
+    if template is None:
+        errors["template_id"] = _("Choose one of the templates.")
+        return None
+    try:
+        message = service.send_to_person(
+            person_id, template=template, acting_user=g.principal, actor_id=g.principal.id
+        )
+    except TemplateInvalid as invalid:
+        session.rollback()
+        errors["template_id"] = " ".join(problem for found in invalid.errors.values() for problem in found)
+        return None
+    session.commit()
+    flash(_("The message is on its way: %(channel)s.", channel=CHANNEL_NAMES[message.channel][1]), "info")
+    return redirect(url_for("outreach_workspace.person_messages", person_id=person_id))

@@ -15,6 +15,7 @@ from email.utils import format_datetime, formataddr, parseaddr
 
 from flask import current_app, render_template
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from aandacht.config import Settings
 from aandacht.db import utcnow
@@ -97,8 +98,11 @@ def compose(outgoing: Outgoing, settings: Settings) -> EmailMessage:
         # RFC 2369 and RFC 8058: mail programs offer "unsubscribe" and may post to it without a visit.
         message["List-Unsubscribe"] = f"<{unsubscribe}>"
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    own = (outgoing.payload.get("texts") or {}).get("email") or {}
     values = {
         "outgoing": outgoing,
+        # A template's HTML part, made from its Markdown when the message was decided (values escaped).
+        "html": Markup(own["html"]) if own.get("html") else None,  # noqa: S704 - rendered by our sandbox
         "paragraphs": [part.strip() for part in outgoing.body.split("\n\n") if part.strip()],
         "colour": tenant.branding.get("primary_color") or DEFAULT_COLOUR,
         "unsubscribe": unsubscribe,
