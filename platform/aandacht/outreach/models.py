@@ -63,8 +63,9 @@ class Message(Base, TenantScoped):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     #: The earliest moment it may be sent (scheduling; later quiet hours). None: at once.
     not_before: Mapped[datetime | None]
-    #: When a worker may next try (the first try, or the next after a back-off).
-    next_attempt_at: Mapped[datetime | None] = mapped_column(default=utcnow)
+    #: When a worker may next try (the first try, or the next after a back-off). None while a
+    #: broadcast is being prepared: held back until all its messages are released at one moment.
+    next_attempt_at: Mapped[datetime | None]
     #: When a job for it was last handed to the queue; the sweeper hands it over again when that job
     #: did not come (Redis was down, a worker died).
     handed_over_at: Mapped[datetime | None]
