@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import event, func, select, update
 
 from aandacht.accounts.principal import Principal
 from aandacht.db import session, utcnow
@@ -127,8 +127,6 @@ def test_preparation_is_a_bulk_operation(outreach_app, setting, create_person, m
     for index in range(40):
         create_person(tenant, email=f"extra{index}@example.nl")
     statements: list[str] = []
-    from sqlalchemy import event
-
     with outreach_app.app_context(), tenant_context(tenant):
         campaign = campaigns.save_campaign(
             CampaignFields(name="Groot", audience_kind="everyone", texts=TEXT, broadcast=True),
@@ -249,7 +247,7 @@ def test_a_capped_person_is_skipped_with_the_reason(outreach_app, setting, mailb
 def test_results_count_statuses_skips_opens_and_failures(
     outreach_app, setting, create_person, mailbox, messages_of
 ):
-    tenant, people, _coach, lead, _segment_id = setting()
+    tenant, _people, _coach, lead, _segment_id = setting()
     nobody = create_person(tenant)  # no e-mail address: the campaign only has an e-mail text
     mailbox.answers.append("550 No such user here")
     campaign_id = make_campaign(outreach_app, tenant, staff(tenant, lead, "team_lead"))
