@@ -12,6 +12,7 @@ from flask import Flask
 
 from aandacht.accounts.csrf import csrf
 from aandacht.api import (
+    campaigns,
     content,
     credentials,
     feed,
@@ -36,6 +37,7 @@ RESOURCES = (
     segments.blp,
     content.blp,
     templates.blp,
+    campaigns.blp,
     credentials.blp,
     oauth.blp,
 )
