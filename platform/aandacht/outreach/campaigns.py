@@ -134,9 +134,7 @@ def save_campaign(
     """
     if campaign is not None and campaign.status not in OPEN:
         raise CampaignInvalid({"status": _("This campaign was already sent; it cannot be changed.")})
-    errors = _problems(values, acting_user)
-    if errors:
-        raise CampaignInvalid(errors)
+    check(values, acting_user=acting_user)
     now = utcnow()
     if campaign is None:
         campaign = Campaign(id=uuid.uuid4(), status="draft", created_by=acting_user.id, created_at=now)
@@ -155,6 +153,13 @@ def save_campaign(
     campaign.changed_at = now
     session.commit()
     return campaign
+
+
+def check(values: CampaignFields, *, acting_user: Principal) -> None:
+    """Raise CampaignInvalid with every problem of `values` as `acting_user` would send it."""
+    errors = _problems(values, acting_user)
+    if errors:
+        raise CampaignInvalid(errors)
 
 
 def _problems(values: CampaignFields, acting_user: Principal) -> dict[str, str]:
@@ -203,9 +208,7 @@ def release(campaign: Campaign, *, acting_user: Principal) -> Campaign:
     """
     if campaign.status not in OPEN:
         raise CampaignInvalid({"status": _("This campaign was already sent.")})
-    errors = _problems(CampaignFields.of(campaign), acting_user)
-    if errors:
-        raise CampaignInvalid(errors)
+    check(CampaignFields.of(campaign), acting_user=acting_user)
     campaign.status, campaign.changed_at = "scheduled", utcnow()
     session.commit()
     release_due()
