@@ -1,4 +1,4 @@
-"""Outreach campaigns: one message to many, its skipped people, the tenant's outreach rules, clicks.
+"""Outreach campaigns and triggered rules, the people campaigns skipped, the tenant's outreach settings.
 
 Revision ID: core_0015
 Revises: core_0014
@@ -89,7 +89,28 @@ def upgrade() -> None:
         sa.CheckConstraint("reason IN ('capped', 'unreachable')", name=op.f("ck_campaign_skip_reason")),
         sa.PrimaryKeyConstraint("tenant_id", "campaign_id", "person_id", name=op.f("pk_campaign_skip")),
     )
-    for table in ("campaign", "campaign_skip"):
+    op.create_table(
+        "outreach_rule",
+        sa.Column("tenant_id", sa.Integer(), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("name", sa.String(length=120), nullable=False),
+        sa.Column("enabled", sa.Boolean(), nullable=False),
+        sa.Column("condition", json, nullable=False),
+        sa.Column("template_id", sa.Uuid(), nullable=True),
+        sa.Column("texts", json, nullable=True),
+        sa.Column("channels", json, nullable=True),
+        sa.Column("cooldown_days", sa.Integer(), nullable=False),
+        sa.Column("created_by", sa.Uuid(), nullable=True),
+        sa.Column("created_at", moment, nullable=False),
+        sa.Column("changed_at", moment, nullable=False),
+        sa.Column("last_run_at", moment, nullable=True),
+        sa.Column("last_run_count", sa.Integer(), nullable=True),
+        _tenant_key("outreach_rule"),
+        _key("outreach_rule", "template_id", "message_template"),
+        sa.PrimaryKeyConstraint("tenant_id", "id", name=op.f("pk_outreach_rule")),
+        sa.UniqueConstraint("tenant_id", "name", name=op.f("uq_outreach_rule_tenant_id_name")),
+    )
+    for table in ("campaign", "campaign_skip", "outreach_rule"):
         enable_row_level_security(op, table)
     with op.batch_alter_table("message") as batch:
         batch.add_column(sa.Column("clicked_at", moment, nullable=True))
@@ -107,6 +128,7 @@ def downgrade() -> None:
     with op.batch_alter_table("message") as batch:
         batch.drop_constraint(op.f("fk_message_tenant_id_campaign_id_campaign"), type_="foreignkey")
         batch.drop_column("clicked_at")
+    op.drop_table("outreach_rule")
     op.drop_table("campaign_skip")
     op.drop_index("ix_campaign_status", table_name="campaign")
     op.drop_table("campaign")

@@ -99,6 +99,8 @@ PERIODIC: tuple[Periodic, ...] = (
     Periodic("aandacht.outreach.delivery:sweep", cron="* * * * *", queue="urgent"),
     # Campaigns whose moment came are prepared; prepared broadcasts released; finished ones marked done.
     Periodic("aandacht.outreach.campaigns:release_due", cron="* * * * *", queue="default"),
+    # Triggered messages: whoever meets a rule's condition gets its message (once per cooldown).
+    Periodic("aandacht.outreach.rules:check_rules", cron="*/15 * * * *", queue="bulk"),
 )
 
 

@@ -321,8 +321,13 @@ def prepare(campaign_id: str) -> str:
 class Plan:
     """What preparing needs of a campaign, read once: the content, the channels, the moment."""
 
-    campaign_id: uuid.UUID
+    #: The campaign of the messages; None for a rule's.
+    campaign_id: uuid.UUID | None
+    #: The idempotency key of a person's message, with `{person}` for the person's id.
+    key: str
     sender_id: uuid.UUID | None
+    #: What the staff member sees of a message nothing reaches (its subject).
+    name: str
     channels: list[str] | None
     served: list[str]
     texts: dict[str, dict[str, str]]
@@ -332,6 +337,8 @@ class Plan:
     broadcast: bool
     #: A broadcast's one release moment (messages wait for it); else the wanted moment (None: now).
     release_at: datetime | None
+    #: Whether the tenant's frequency cap applies (campaigns: yes; a rule has its own cooldown).
+    capped: bool = True
 
 
 def _plan(campaign: Campaign, now: datetime) -> Plan:
@@ -351,7 +358,9 @@ def _plan(campaign: Campaign, now: datetime) -> Plan:
         release_at = limits.outside_quiet_hours(require_tenant(), used, wanted)
     return Plan(
         campaign_id=campaign.id,
+        key=f"campaign:{campaign.id}:{{person}}",
         sender_id=campaign.created_by,
+        name=campaign.name,
         channels=campaign.channels,
         served=served,
         texts=dict(campaign.texts or {}),
@@ -365,15 +374,20 @@ def _plan(campaign: Campaign, now: datetime) -> Plan:
 
 def _maker(campaign: Campaign) -> Principal | None:
     """The staff member who made the campaign, as the principal its audience and texts are seen as."""
-    staff = get_scoped(StaffMember, campaign.created_by) if campaign.created_by else None
+    return maker_of(campaign.created_by)
+
+
+def maker_of(staff_id: uuid.UUID | None) -> Principal | None:
+    """A staff member as the principal a campaign or rule is seen as; None when gone or inactive."""
+    staff = get_scoped(StaffMember, staff_id) if staff_id else None
     if staff is None or not staff.active:
         return None
     return Principal(kind="staff", id=staff.id, tenant_id=require_tenant().id, role=staff.role)
 
 
-def viewer_for(campaign: Campaign) -> Viewer:
+def viewer_for(campaign: Any) -> Viewer:
     """Whom the audience is selected as: its maker (a coach: their caseload); the system when none."""
-    maker = _maker(campaign)
+    maker = maker_of(campaign.created_by)
     if maker is None:
         if campaign.created_by is not None:  # the maker left: nobody's caseload, nobody's message
             raise CampaignInvalid({"created_by": _("The staff member who made it no longer works here.")})
@@ -410,14 +424,20 @@ class Outcome:
 
 
 def choices(
-    person_ids: Sequence[uuid.UUID], channels: Sequence[str] | None, served: Sequence[str], now: datetime
+    person_ids: Sequence[uuid.UUID],
+    channels: Sequence[str] | None,
+    served: Sequence[str],
+    now: datetime,
+    *,
+    apply_cap: bool = True,
 ) -> Iterator[tuple[uuid.UUID, service.Choice | None, str, str]]:
     """For each active person of a batch: (id, choice, skip reason, detail); reads all in a few queries.
 
-    The choice is None when the person is skipped: capped, or no channel reaches them.
+    The skip reason is `capped` (the choice is None) or `unreachable` (no channel of the choice
+    reaches them); empty when a message goes out.
     """
     reaches = service.reach_of_many(person_ids)
-    capped = limits.capped_people(require_tenant(), person_ids, now)
+    capped = limits.capped_people(require_tenant(), person_ids, now) if apply_cap else {}
     for person_id in person_ids:
         reach = reaches.get(person_id)
         if reach is None:  # became inactive or was removed since the audience was resolved
@@ -428,23 +448,29 @@ def choices(
             continue
         choice = service.choose(reach, channels, served)
         if not choice.usable:
-            yield person_id, None, "unreachable", service.unreachable_reason(choice.reasons)
+            yield person_id, choice, "unreachable", service.unreachable_reason(choice.reasons)
             continue
         yield person_id, choice, "", ""
 
 
 def decide_batch(plan: Plan, person_ids: Sequence[uuid.UUID], now: datetime) -> list[Outcome]:
-    """Decide the message of each person of a batch (the messages' columns, or skips with the reason)."""
+    """Decide the message of each person of a batch (the messages' columns, or skips with the reason).
+
+    A campaign skips a person nothing reaches (counted in its results); a rule, which has no results
+    of its own, writes them a failed message with the reason, as a coach's own message does.
+    """
     payload: dict[str, Any] = {"link": plan.link} if plan.link else {}
     if plan.template is not None:
         payload["template_id"] = str(plan.template.id)
     outcomes: list[Outcome] = []
-    for person_id, choice, skip, detail in choices(person_ids, plan.channels, plan.served, now):
-        if choice is None:
+    for person_id, choice, skip, detail in choices(
+        person_ids, plan.channels, plan.served, now, apply_cap=plan.capped
+    ):
+        if choice is None or (skip and plan.campaign_id is not None):
             outcomes.append(Outcome(person_id, skip=skip, detail=detail))
             continue
         texts = _texts_for(plan, person_id, choice.usable)
-        subject, body = service.first_text(texts, choice.usable, "")
+        subject, body = service.first_text(texts, choice.usable, plan.name)
         row = service.message_row(
             person_id,
             choice,
@@ -453,11 +479,13 @@ def decide_batch(plan: Plan, person_ids: Sequence[uuid.UUID], now: datetime) -> 
             payload={**payload, "texts": texts},
             now=now,
             not_before=plan.release_at if plan.release_at and plan.release_at > now else None,
-            idempotency_key=f"campaign:{plan.campaign_id}:{person_id}",
+            idempotency_key=plan.key.format(person=person_id),
             campaign_id=plan.campaign_id,
             sender_id=plan.sender_id,
         )
-        if plan.broadcast:  # held back until the whole campaign is prepared: released together
+        if (
+            plan.broadcast and row["status"] == "queued"
+        ):  # held back until the whole campaign is prepared: released together
             row.update(not_before=plan.release_at, next_attempt_at=None, handed_over_at=None)
         outcomes.append(Outcome(person_id, row=row))
     return outcomes
@@ -651,7 +679,7 @@ def estimate(values: CampaignFields, *, acting_user: Principal) -> Estimate:
         for _person_id, choice, skip, _detail in choices(
             ids[start : start + BATCH], values.channels, served, now
         ):
-            if choice is None:
+            if choice is None or skip:
                 found.skipped[skip] += 1
             else:
                 found.channels[choice.usable[0]] += 1

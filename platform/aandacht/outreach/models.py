@@ -168,6 +168,39 @@ class CampaignSkip(Base, TenantScoped):
     skipped_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class OutreachRule(Base, TenantScoped):
+    """A triggered message: whoever meets a condition gets it, at most once per cooldown.
+
+    The condition is a selection document (docs/segments.md), e.g. "no login for 14 days":
+    `{"last_active": {"op": "not_since", "value": {"days_ago": 14}}}`; it is checked by the periodic
+    job `aandacht.outreach.rules:check_rules`, among the people its maker may see.
+    """
+
+    __tablename__ = "outreach_rule"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "name"),
+        tenant_foreign_key("template_id", "message_template"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    name: Mapped[str] = mapped_column(String(120))
+    enabled: Mapped[bool] = mapped_column(default=True)
+    #: The selection document of who meets the condition.
+    condition: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
+    template_id: Mapped[uuid.UUID | None]
+    #: Without a template: per channel {"subject": …, "body": …}.
+    texts: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
+    channels: Mapped[list[str] | None] = mapped_column(JSONDocument)
+    #: Never the same person twice for this rule within this many days.
+    cooldown_days: Mapped[int] = mapped_column(Integer, default=14)
+    created_by: Mapped[uuid.UUID | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: When the periodic job last checked it, and how many messages that run wrote.
+    last_run_at: Mapped[datetime | None]
+    last_run_count: Mapped[int | None] = mapped_column(Integer)
+
+
 class PushSubscription(Base, TenantScoped):
     """A browser of a person that accepts web push messages (the Push API's subscription)."""
 
