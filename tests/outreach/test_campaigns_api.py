@@ -107,3 +107,35 @@ def test_another_tenants_campaign_is_not_found(client, api, create_tenant, creat
     token = bearer(issue_token(outreach_app, other, create_staff(other, role="team_lead"), BOTH))
     found = client.get(f"/t/{other.slug}/api/v1/campaigns/{made.get_json()['id']}", headers=token)
     assert_error(found, 404, "not_found")
+
+
+def test_rules_are_created_listed_and_switched_off(client, api):
+    base = api["base"].replace("/campaigns", "/outreach-rules")
+    condition = {"last_active": {"op": "not_since", "value": {"days_ago": 14}}}
+    made = client.post(
+        base,
+        json={
+            "name": "Stil",
+            "condition": condition,
+            "texts": {"in_app": {"body": "Hoe gaat het?"}},
+            "cooldown_days": 7,
+        },
+        headers=api["coach"],
+    )
+    assert made.status_code == 201, made.get_json()
+    rule = made.get_json()
+    assert (rule["enabled"], rule["cooldown_days"]) == (True, 7)
+    assert [item["name"] for item in client.get(base, headers=api["reader"]).get_json()] == ["Stil"]
+    assert_error(
+        client.patch(f"{base}/{rule['id']}", json={"enabled": False}, headers=api["colleague"]),
+        403,
+        "forbidden",
+    )
+    off = client.patch(f"{base}/{rule['id']}", json={"enabled": False}, headers=api["coach"])
+    assert off.get_json()["enabled"] is False
+    bad = client.post(
+        base, json={"name": "X", "condition": {"nope": 1}, "cooldown_days": 0}, headers=api["coach"]
+    )
+    assert {"condition", "cooldown_days", "texts"} <= set(
+        assert_error(bad, 422, "validation_failed")["errors"]
+    )

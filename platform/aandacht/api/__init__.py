@@ -21,6 +21,7 @@ from aandacht.api import (
     people,
     profiles,
     questions,
+    rules,
     segments,
     templates,
 )
@@ -38,6 +39,7 @@ RESOURCES = (
     content.blp,
     templates.blp,
     campaigns.blp,
+    rules.blp,
     credentials.blp,
     oauth.blp,
 )
