@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from aandacht.db import session
+from aandacht.outreach import rules
 from aandacht.outreach.models import Campaign, Message
 from aandacht.segments.language import Viewer
 from aandacht.segments.service import SegmentFields, save_segment
@@ -132,3 +133,46 @@ def test_another_tenants_campaign_is_not_found(outreach_app, setting, create_ten
     other = create_tenant()
     stranger = client_of(outreach_app, other, create_staff(other, role="team_lead"))
     assert stranger.get(f"/t/{other.slug}/workspace/campaigns/{campaign_id}").status_code == 404
+
+
+def test_a_coach_makes_an_automatic_message_and_switches_it_off(outreach_app, setting, create_staff):
+    tenant, _people, coach, _lead, _segment_id = setting
+    client = client_of(outreach_app, tenant, coach)
+    token = csrf_token(client.get(f"/t/{tenant.slug}/workspace/rules/new", headers=DUTCH))
+    refused = client.post(
+        f"/t/{tenant.slug}/workspace/rules/new", data={"csrf_token": token, "name": ""}, headers=DUTCH
+    )
+    assert refused.status_code == 400 and 'data-testid="error-texts"' in refused.get_data(as_text=True)
+    saved = client.post(
+        f"/t/{tenant.slug}/workspace/rules/new",
+        data={
+            "csrf_token": token,
+            "name": "Stil",
+            "condition_kind": "inactive",
+            "days": "14",
+            "in_app_body": "Hoe gaat het met u?",
+            "cooldown_days": "7",
+        },
+    )
+    assert saved.status_code == 302
+    listed = client.get(f"/t/{tenant.slug}/workspace/rules/", headers=DUTCH).get_data(as_text=True)
+    assert "Stil" in listed and "7 dagen" in listed
+    with outreach_app.app_context(), tenant_context(tenant):
+        [rule] = rules.rules()
+        rule_id = rule.id
+    other = client_of(outreach_app, tenant, create_staff(tenant))
+    other_token = csrf_token(other.get(f"/t/{tenant.slug}/workspace/rules/"))
+    assert (
+        other.post(
+            f"/t/{tenant.slug}/workspace/rules/{rule_id}/toggle", data={"csrf_token": other_token}
+        ).status_code
+        == 403
+    )
+    assert (
+        client.post(
+            f"/t/{tenant.slug}/workspace/rules/{rule_id}/toggle", data={"csrf_token": token}
+        ).status_code
+        == 302
+    )
+    with outreach_app.app_context(), tenant_context(tenant):
+        assert rules.rule_by_id(rule_id).enabled is False

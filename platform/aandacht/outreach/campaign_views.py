@@ -90,7 +90,8 @@ def index() -> str:
     return render_template("outreach/campaigns/index.html", campaigns=campaigns.campaigns())
 
 
-def _uuid(value: str | None) -> uuid.UUID | None:
+def uuid_or_none(value: str | None) -> uuid.UUID | None:
+    """The UUID a form field holds, or None when it is empty or not one."""
     try:
         return uuid.UUID(value) if value else None
     except ValueError:
@@ -114,9 +115,9 @@ def _values_from(form: MultiDict) -> tuple[CampaignFields, dict[str, str]]:
     values = CampaignFields(
         name=form.get("name", ""),
         audience_kind=form.get("audience_kind", ""),
-        person_id=_uuid(form.get("person_id")),
-        segment_id=_uuid(form.get("segment_id")),
-        template_id=_uuid(form.get("template_id")),
+        person_id=uuid_or_none(form.get("person_id")),
+        segment_id=uuid_or_none(form.get("segment_id")),
+        template_id=uuid_or_none(form.get("template_id")),
         texts={key: text for key, text in texts.items() if text["body"]},
         link=form.get("link", "").strip() or None,
         scheduled_at=scheduled_at,
