@@ -293,3 +293,23 @@ def test_the_estimate_counts_channels_and_unreachable_people(outreach_app, setti
         {"email": 5},
         {"unreachable": 1},
     )
+
+
+def test_the_tenant_file_checks_the_outreach_table():
+    from marshmallow import ValidationError
+
+    from aandacht.tenancy.files import OutreachSchema
+
+    loaded = OutreachSchema().load(
+        {"quiet_hours": {"sms": "21:00-08:00"}, "campaign_cap": {"messages": 3, "days": 7}, "tracking": True}
+    )
+    assert loaded["time_zone"] == "Europe/Amsterdam" and loaded["campaign_cap"] == {"messages": 3, "days": 7}
+    with pytest.raises(ValidationError) as refused:
+        OutreachSchema().load(
+            {
+                "time_zone": "Mars/Olympus",
+                "quiet_hours": {"sms": "9pm-8am", "fax": "21:00-08:00"},
+                "campaign_cap": {"messages": 0, "days": 7},
+            }
+        )
+    assert set(refused.value.messages) == {"time_zone", "quiet_hours", "campaign_cap"}
