@@ -44,6 +44,20 @@ def form(token, **values):
     return found
 
 
+def submit(client, tenant, action: str, **values):
+    """Post the new-campaign form with `action` (check, send, draft) as the client's staff member."""
+    token = csrf_token(client.get(f"/t/{tenant.slug}/workspace/campaigns/new"))
+    return client.post(
+        f"/t/{tenant.slug}/workspace/campaigns/new", data={**form(token, **values), "action": action}
+    )
+
+
+def draft_for(client, tenant, person_id) -> str:
+    """Save a draft to one person; the address of its page."""
+    saved = submit(client, tenant, "draft", audience_kind="person", person_id=str(person_id), email_body="x")
+    return saved.headers["Location"]
+
+
 def test_a_coach_checks_then_sends_to_a_selection_of_the_caseload(outreach_app, setting, mailbox):
     tenant, _people, coach, _lead, segment_id = setting
     client = client_of(outreach_app, tenant, coach)
@@ -73,20 +87,10 @@ def test_a_coach_checks_then_sends_to_a_selection_of_the_caseload(outreach_app, 
 def test_a_coach_cannot_send_to_someone_outside_the_caseload(outreach_app, setting):
     tenant, people, coach, _lead, _segment_id = setting
     client = client_of(outreach_app, tenant, coach)
-    token = csrf_token(client.get(f"/t/{tenant.slug}/workspace/campaigns/new"))
-    refused = client.post(
-        f"/t/{tenant.slug}/workspace/campaigns/new",
-        data={
-            **form(token, audience_kind="person", person_id=str(people[1]), email_body="x"),
-            "action": "send",
-        },
-    )
+    refused = submit(client, tenant, "send", audience_kind="person", person_id=str(people[1]), email_body="x")
     assert refused.status_code == 400
     assert 'data-testid="error-person_id"' in refused.get_data(as_text=True)
-    everyone = client.post(
-        f"/t/{tenant.slug}/workspace/campaigns/new",
-        data={**form(token, audience_kind="everyone", email_body="x"), "action": "send"},
-    )
+    everyone = submit(client, tenant, "send", audience_kind="everyone", email_body="x")
     assert everyone.status_code == 400
     with outreach_app.app_context(), tenant_context(tenant):
         assert session.execute(select(Campaign)).first() is None
@@ -98,15 +102,7 @@ def test_a_draft_is_sent_or_cancelled_by_its_maker_or_a_team_lead(
 ):
     tenant, people, coach, lead, _segment_id = setting
     client = client_of(outreach_app, tenant, coach)
-    token = csrf_token(client.get(f"/t/{tenant.slug}/workspace/campaigns/new"))
-    saved = client.post(
-        f"/t/{tenant.slug}/workspace/campaigns/new",
-        data={
-            **form(token, audience_kind="person", person_id=str(people[0]), email_body="x"),
-            "action": "draft",
-        },
-    )
-    address = saved.headers["Location"]
+    address = draft_for(client, tenant, people[0])
     other = client_of(outreach_app, tenant, create_staff(tenant))
     other_token = csrf_token(other.get(f"/t/{tenant.slug}/workspace/campaigns/new"))
     assert other.post(f"{address}/cancel", data={"csrf_token": other_token}).status_code == 403
@@ -121,15 +117,7 @@ def test_a_draft_is_sent_or_cancelled_by_its_maker_or_a_team_lead(
 def test_another_tenants_campaign_is_not_found(outreach_app, setting, create_tenant, create_staff):
     tenant, people, coach, _lead, _segment_id = setting
     client = client_of(outreach_app, tenant, coach)
-    token = csrf_token(client.get(f"/t/{tenant.slug}/workspace/campaigns/new"))
-    saved = client.post(
-        f"/t/{tenant.slug}/workspace/campaigns/new",
-        data={
-            **form(token, audience_kind="person", person_id=str(people[0]), email_body="x"),
-            "action": "draft",
-        },
-    )
-    campaign_id = saved.headers["Location"].rstrip("/").rsplit("/", 1)[1]
+    campaign_id = draft_for(client, tenant, people[0]).rstrip("/").rsplit("/", 1)[1]
     other = create_tenant()
     stranger = client_of(outreach_app, other, create_staff(other, role="team_lead"))
     assert stranger.get(f"/t/{other.slug}/workspace/campaigns/{campaign_id}").status_code == 404

@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 from sqlalchemy import select
 
 from aandacht import jobs
@@ -16,6 +11,7 @@ from aandacht.outreach import campaigns
 from aandacht.outreach.campaigns import CampaignFields
 from aandacht.outreach.models import Message
 from aandacht.tenancy.context import tenant_context
+from tests.outreach.conftest import start_worker
 
 RECIPIENTS = 50
 
@@ -47,18 +43,10 @@ def test_a_real_worker_prepares_and_delivers_a_campaign_to_fifty_people(
         campaign_id = campaign.id
     assert jobs.queue_named(queued_app, "bulk").count == 1  # only the preparation: ids, not messages
 
-    environment = {**os.environ, **app_settings, **peer_settings, "REDIS_URL": redis_url}
     log = tmp_path / "worker.log"
     with log.open("w") as output:
-        finished = subprocess.run(
-            [str(Path(sys.executable).with_name("aandacht")), "worker", "--burst", "--queue", "bulk"],
-            env=environment,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            timeout=120,
-            check=False,
-        )
-    assert finished.returncode == 0, log.read_text()[-3000:]
+        worker = start_worker({**app_settings, **peer_settings, "REDIS_URL": redis_url}, output)
+        assert worker.wait(timeout=120) == 0, log.read_text()[-3000:]
 
     with queued_app.app_context(), tenant_context(tenant):
         messages = list(session.execute(select(Message).where(Message.campaign_id == campaign_id)).scalars())

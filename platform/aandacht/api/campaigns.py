@@ -9,6 +9,7 @@ the reason per field, and nothing is saved. docs/outreach.md ("Campaigns") expla
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, NoReturn
 
 import marshmallow as ma
@@ -200,39 +201,31 @@ class CampaignResource(Resource):
         return _save(body, _manageable(campaign_id))
 
 
-@blp.route("/campaigns/<campaign_id>/release", parameters=_PATH)
-class Release(Resource):
-    """Sending a campaign."""
+def _acted(campaign_id: str, act: Callable[[Campaign], Any]) -> dict[str, Any]:
+    """Do `act` to a campaign the caller may manage; its state afterwards, with results (422: refused)."""
+    campaign = _manageable(campaign_id)
+    try:
+        act(campaign)
+    except CampaignInvalid as invalid:
+        _refused(invalid)
+    return _dumped(_campaign(campaign_id), with_results=True)
+
+
+_ACTIONS = {
+    "release": lambda campaign: service.release(campaign, acting_user=g.principal),
+    "cancel": service.cancel,
+}
+
+
+@blp.route("/campaigns/<campaign_id>/<any(release, cancel):action>", parameters=_PATH)
+class Action(Resource):
+    """Sending (`release`: at its moment, or now when it has none) or cancelling a campaign not sent yet."""
 
     @requires(Permission.CASELOAD_VIEW, scopes=WRITE)
     @blp.response(200, CampaignSchema)
     @blp.alt_response(403, response="FORBIDDEN")
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
-    def post(self, campaign_id: str) -> dict[str, Any]:
-        """Send it at its moment (`scheduled_at`), or now when it has none."""
-        campaign = _manageable(campaign_id)
-        try:
-            service.release(campaign, acting_user=g.principal)
-        except CampaignInvalid as invalid:
-            _refused(invalid)
-        return _dumped(_campaign(campaign_id), with_results=True)
-
-
-@blp.route("/campaigns/<campaign_id>/cancel", parameters=_PATH)
-class Cancel(Resource):
-    """Stopping a campaign."""
-
-    @requires(Permission.CASELOAD_VIEW, scopes=WRITE)
-    @blp.response(200, CampaignSchema)
-    @blp.alt_response(403, response="FORBIDDEN")
-    @blp.alt_response(404, response="NOT_FOUND")
-    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
-    def post(self, campaign_id: str) -> dict[str, Any]:
-        """Cancel a campaign that was not sent yet."""
-        campaign = _manageable(campaign_id)
-        try:
-            service.cancel(campaign)
-        except CampaignInvalid as invalid:
-            _refused(invalid)
-        return _dumped(campaign)
+    def post(self, campaign_id: str, action: str) -> dict[str, Any]:
+        """Release or cancel a campaign (its maker, or a team lead)."""
+        return _acted(campaign_id, _ACTIONS[action])

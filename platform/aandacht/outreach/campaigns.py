@@ -179,25 +179,32 @@ def _problems(values: CampaignFields, acting_user: Principal) -> dict[str, str]:
             errors["audience_kind"] = _("Only team leads may send to everyone.")
     else:
         errors["audience_kind"] = _("Choose one person, a selection or everyone.")
-    if values.channels is not None and (
-        not values.channels or any(name not in CHANNELS for name in values.channels)
-    ):
-        errors["channels"] = _("Choose channels from: %(names)s.", names=", ".join(CHANNELS))
-    if values.template_id is not None:
-        if template_by_id(values.template_id) is None:
-            errors["template_id"] = _("This template does not exist.")
-    else:
-        unknown = [name for name in values.texts if name not in CHANNELS]
-        if unknown:
-            errors["texts"] = _("Unknown channels: %(names)s.", names=", ".join(unknown))
-        elif not any((text.get("body") or "").strip() for text in values.texts.values()):
-            errors["texts"] = _("Write a text for at least one channel, or choose a template.")
-        elif any(len(text.get("subject") or "") > 200 for text in values.texts.values()):
-            errors["texts"] = _("A subject has at most 200 characters.")
+    errors.update(content_problems(values.template_id, values.texts, values.channels))
     if values.link and len(values.link) > 500:
         errors["link"] = _("The link is too long: at most 500 characters.")
     if values.scheduled_at is not None and values.scheduled_at.tzinfo is None:
         errors["scheduled_at"] = _("Give the moment with its time zone.")
+    return errors
+
+
+def content_problems(
+    template_id: uuid.UUID | None, texts: dict[str, dict[str, str]], channels: list[str] | None
+) -> dict[str, str]:
+    """What is wrong with a message's content and channels (of a campaign or a rule), per field."""
+    errors: dict[str, str] = {}
+    if channels is not None and (not channels or any(name not in CHANNELS for name in channels)):
+        errors["channels"] = _("Choose channels from: %(names)s.", names=", ".join(CHANNELS))
+    if template_id is not None:
+        if template_by_id(template_id) is None:
+            errors["template_id"] = _("This template does not exist.")
+        return errors
+    unknown = [name for name in texts if name not in CHANNELS]
+    if unknown:
+        errors["texts"] = _("Unknown channels: %(names)s.", names=", ".join(unknown))
+    elif not any((text.get("body") or "").strip() for text in texts.values()):
+        errors["texts"] = _("Write a text for at least one channel, or choose a template.")
+    elif any(len(text.get("subject") or "") > 200 for text in texts.values()):
+        errors["texts"] = _("A subject has at most 200 characters.")
     return errors
 
 
@@ -341,16 +348,21 @@ class Plan:
     capped: bool = True
 
 
+def content_of(
+    template_id: uuid.UUID | None, texts: dict[str, Any] | None
+) -> tuple[MessageTemplate | None, list[str]]:
+    """The template (if any) and the channels the content has a text for; raises CampaignInvalid."""
+    if template_id is None:
+        return None, [name for name, text in (texts or {}).items() if (text.get("body") or "").strip()]
+    template = template_by_id(template_id)
+    if template is None:
+        raise CampaignInvalid({"template_id": _("The template was removed.")})
+    return template, TemplateFields.of(template).channels()
+
+
 def _plan(campaign: Campaign, now: datetime) -> Plan:
-    template = None
     sender = _maker(campaign)
-    if campaign.template_id is not None:
-        template = template_by_id(campaign.template_id)
-        if template is None:
-            raise CampaignInvalid({"template_id": _("The template was removed.")})
-        served = TemplateFields.of(template).channels()
-    else:
-        served = [name for name, text in (campaign.texts or {}).items() if (text.get("body") or "").strip()]
+    template, served = content_of(campaign.template_id, campaign.texts)
     wanted = campaign.scheduled_at if campaign.scheduled_at and campaign.scheduled_at > now else now
     release_at = wanted
     if campaign.broadcast:
@@ -668,11 +680,7 @@ def estimate(values: CampaignFields, *, acting_user: Principal) -> Estimate:
         ids = [values.person_id] if values.person_id else []
     else:
         ids = segments.person_ids(audience_document(values), viewer)
-    if values.template_id is not None:
-        template = template_by_id(values.template_id)
-        served = TemplateFields.of(template).channels() if template else []
-    else:
-        served = [name for name, text in values.texts.items() if (text.get("body") or "").strip()]
+    _template, served = content_of(values.template_id, values.texts)
     now = utcnow()
     found = Estimate(audience=len(ids))
     for start in range(0, len(ids), BATCH):

@@ -31,8 +31,8 @@ from aandacht.accounts.principal import Principal
 from aandacht.db import session, utcnow
 from aandacht.outreach import campaigns, service
 from aandacht.outreach.campaigns import BATCH, CampaignInvalid, Plan
-from aandacht.outreach.message_templates import TemplateFields, TemplateInvalid, template_by_id
-from aandacht.outreach.models import CHANNELS, Message, OutreachRule
+from aandacht.outreach.message_templates import TemplateInvalid
+from aandacht.outreach.models import Message, OutreachRule
 from aandacht.segments import service as segments
 from aandacht.segments.language import SelectionInvalid
 from aandacht.tenancy.scoping import get_scoped
@@ -97,17 +97,7 @@ def save_rule(
         errors["condition"] = "; ".join(f"{p.path or '/'}: {p.message}" for p in invalid.problems)
     if not 1 <= values.cooldown_days <= LONGEST_COOLDOWN:
         errors["cooldown_days"] = _("Give a number of days from 1 to %(most)d.", most=LONGEST_COOLDOWN)
-    if values.channels is not None and (
-        not values.channels or any(n not in CHANNELS for n in values.channels)
-    ):
-        errors["channels"] = _("Choose channels from: %(names)s.", names=", ".join(CHANNELS))
-    if values.template_id is not None:
-        if template_by_id(values.template_id) is None:
-            errors["template_id"] = _("This template does not exist.")
-    elif any(name not in CHANNELS for name in values.texts) or not any(
-        (text.get("body") or "").strip() for text in values.texts.values()
-    ):
-        errors["texts"] = _("Write a text for at least one channel, or choose a template.")
+    errors.update(campaigns.content_problems(values.template_id, values.texts, values.channels))
     if errors:
         raise CampaignInvalid(errors)
     now = utcnow()
@@ -183,14 +173,7 @@ def fire(rule: OutreachRule, *, now: datetime) -> int:
 
 
 def _plan(rule: OutreachRule, now: datetime) -> Plan:
-    template = None
-    if rule.template_id is not None:
-        template = template_by_id(rule.template_id)
-        if template is None:
-            raise CampaignInvalid({"template_id": _("The template was removed.")})
-        served = TemplateFields.of(template).channels()
-    else:
-        served = [name for name, text in (rule.texts or {}).items() if (text.get("body") or "").strip()]
+    template, served = campaigns.content_of(rule.template_id, rule.texts)
     period = now.toordinal() // rule.cooldown_days
     return Plan(
         campaign_id=None,
