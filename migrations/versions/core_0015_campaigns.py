@@ -69,7 +69,6 @@ def upgrade() -> None:
         _tenant_key("campaign"),
         _key("campaign", "person_id", "person", "CASCADE"),
         _key("campaign", "segment_id", "segment"),
-        _key("campaign", "template_id", "message_template"),
         sa.CheckConstraint(STATUSES, name=op.f("ck_campaign_status")),
         sa.CheckConstraint(AUDIENCE_KINDS, name=op.f("ck_campaign_audience_kind")),
         sa.PrimaryKeyConstraint("tenant_id", "id", name=op.f("pk_campaign")),
@@ -106,7 +105,6 @@ def upgrade() -> None:
         sa.Column("last_run_at", moment, nullable=True),
         sa.Column("last_run_count", sa.Integer(), nullable=True),
         _tenant_key("outreach_rule"),
-        _key("outreach_rule", "template_id", "message_template"),
         sa.PrimaryKeyConstraint("tenant_id", "id", name=op.f("pk_outreach_rule")),
         sa.UniqueConstraint("tenant_id", "name", name=op.f("uq_outreach_rule_tenant_id_name")),
     )

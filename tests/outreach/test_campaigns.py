@@ -7,16 +7,20 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from marshmallow import ValidationError
 from sqlalchemy import event, func, select, update
 
 from aandacht.accounts.principal import Principal
 from aandacht.db import session, utcnow
 from aandacht.outreach import campaigns, limits
+from aandacht.outreach import message_templates as templates
 from aandacht.outreach.campaigns import CampaignFields, CampaignInvalid
+from aandacht.outreach.message_templates import TemplateFields
 from aandacht.outreach.models import Campaign, Message
 from aandacht.segments.language import Viewer
 from aandacht.segments.service import SegmentFields, save_segment
 from aandacht.tenancy.context import CurrentTenant, tenant_context
+from aandacht.tenancy.files import OutreachSchema
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 TEXT = {"email": {"subject": "Nieuwe vacature", "body": "Er is een baan bij de bibliotheek."}}
@@ -296,10 +300,6 @@ def test_the_estimate_counts_channels_and_unreachable_people(outreach_app, setti
 
 
 def test_the_tenant_file_checks_the_outreach_table():
-    from marshmallow import ValidationError
-
-    from aandacht.tenancy.files import OutreachSchema
-
     loaded = OutreachSchema().load(
         {"quiet_hours": {"sms": "21:00-08:00"}, "campaign_cap": {"messages": 3, "days": 7}, "tracking": True}
     )
@@ -313,3 +313,26 @@ def test_the_tenant_file_checks_the_outreach_table():
             }
         )
     assert set(refused.value.messages) == {"time_zone", "quiet_hours", "campaign_cap"}
+
+
+def test_a_campaign_whose_template_was_deleted_stops_with_the_reason(outreach_app, setting):
+    tenant, _people, _coach, lead, _segment_id = setting()
+    principal = staff(tenant, lead, "team_lead")
+    later = utcnow() + timedelta(hours=1)
+    with outreach_app.app_context(), tenant_context(tenant):
+        template = templates.save_template(
+            TemplateFields(name="Nieuws", language="nl", in_app_text="Er is nieuws."), acting_user=principal
+        )
+        campaign = campaigns.save_campaign(
+            CampaignFields(
+                name="Nieuws", audience_kind="everyone", template_id=template.id, scheduled_at=later
+            ),
+            acting_user=principal,
+        )
+        campaigns.release(campaign, acting_user=principal)
+        templates.delete_template(template)
+        campaigns.release_due(now=later)
+        session.expire_all()  # the preparation ran as a job, in a session of its own
+        stopped = campaigns.campaign_by_id(campaign.id)
+        assert stopped.status == "cancelled"
+        assert stopped.problem == "template_id: Het sjabloon is verwijderd."  # in the tenant's language

@@ -303,17 +303,22 @@ def prepare(campaign_id: str) -> str:
         plan = _plan(campaign, now)
         audience = _audience(campaign)
     except (CampaignInvalid, SelectionInvalid) as problem:
-        campaign.status, campaign.problem = "cancelled", str(problem)[:500]
-        session.commit()
+        session.rollback()
+        _stop(uuid.UUID(campaign_id), str(problem))
         return "failed"
     campaign.audience_size = len(audience)
     campaign.release_at = plan.release_at
     session.commit()
-    for start in range(0, len(audience), BATCH):
-        due = _write_batch(campaign.id, plan, audience[start : start + BATCH], now)
-        session.commit()
-        for message_id in due:
-            service.hand_over(message_id, campaign.id)
+    try:
+        for start in range(0, len(audience), BATCH):
+            due = _write_batch(campaign.id, plan, audience[start : start + BATCH], now)
+            session.commit()
+            for message_id in due:
+                service.hand_over(message_id, campaign.id)
+    except CampaignInvalid as problem:
+        session.rollback()
+        _stop(uuid.UUID(campaign_id), str(problem))
+        return "failed"
     campaign = session.execute(select(Campaign).where(Campaign.id == uuid.UUID(campaign_id))).scalar_one()
     campaign.prepared_at = utcnow()
     if not campaign.broadcast:
@@ -560,6 +565,29 @@ def _decided(plan: Plan, person_ids: Sequence[uuid.UUID], now: datetime) -> list
         return decide_batch(plan, person_ids, now)
     except TemplateInvalid as invalid:
         raise CampaignInvalid({"template_id": str(invalid)}) from None
+
+
+def _stop(campaign_id: uuid.UUID, problem: str) -> None:
+    """Cancel a campaign whose preparation cannot go on (e.g. its template fails for a person).
+
+    Messages already handed to delivery go out; a broadcast's held-back messages fail with the reason.
+    """
+    now = utcnow()
+    session.execute(
+        update(Campaign)
+        .where(Campaign.id == campaign_id)
+        .values(status="cancelled", problem=problem[:500], changed_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(
+        update(Message)
+        .where(
+            Message.campaign_id == campaign_id, Message.status == "queued", Message.next_attempt_at.is_(None)
+        )
+        .values(status="failed", failed_at=now, last_error=problem[:500])
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
 
 
 def _release_broadcast(campaign_id: uuid.UUID, now: datetime) -> None:

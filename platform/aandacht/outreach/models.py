@@ -109,7 +109,6 @@ class Campaign(Base, TenantScoped):
     __table_args__ = (
         tenant_foreign_key("person_id", "person", ondelete="CASCADE"),
         tenant_foreign_key("segment_id", "segment"),
-        tenant_foreign_key("template_id", "message_template"),
         CheckConstraint(f"status IN {CAMPAIGN_STATUSES}", name="status"),
         CheckConstraint(f"audience_kind IN {AUDIENCE_KINDS}", name="audience_kind"),
         Index("ix_campaign_status", "tenant_id", "status", "scheduled_at"),
@@ -122,7 +121,8 @@ class Campaign(Base, TenantScoped):
     person_id: Mapped[uuid.UUID | None]
     #: The saved segment (audience `segment`).
     segment_id: Mapped[uuid.UUID | None]
-    #: The template whose texts are rendered per person; None: the texts of `texts`.
+    #: The template whose texts are rendered per person; None: the texts of `texts`. No foreign key:
+    #: a template may be deleted while a campaign waits; preparing it then stops with the reason.
     template_id: Mapped[uuid.UUID | None]
     #: Without a template: per channel `{"subject": …, "body": …}`; a channel without text is not used.
     texts: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
@@ -177,16 +177,14 @@ class OutreachRule(Base, TenantScoped):
     """
 
     __tablename__ = "outreach_rule"
-    __table_args__ = (
-        UniqueConstraint("tenant_id", "name"),
-        tenant_foreign_key("template_id", "message_template"),
-    )
+    __table_args__ = (UniqueConstraint("tenant_id", "name"),)
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
     name: Mapped[str] = mapped_column(String(120))
     enabled: Mapped[bool] = mapped_column(default=True)
     #: The selection document of who meets the condition.
     condition: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
+    #: A template (no foreign key: deleting it switches the rule off at its next check).
     template_id: Mapped[uuid.UUID | None]
     #: Without a template: per channel {"subject": …, "body": …}.
     texts: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
