@@ -308,10 +308,11 @@ def prepare(campaign_id: str) -> str:
         return "failed"
     campaign.audience_size = len(audience)
     campaign.release_at = plan.release_at
+    resuming = _begun(campaign.id)
     session.commit()
     try:
         for start in range(0, len(audience), BATCH):
-            due = _write_batch(campaign.id, plan, audience[start : start + BATCH], now)
+            due = _write_batch(campaign.id, plan, audience[start : start + BATCH], now, resuming=resuming)
             session.commit()
             for message_id in due:
                 service.hand_over(message_id, campaign.id)
@@ -516,28 +517,43 @@ def _texts_for(plan: Plan, person_id: uuid.UUID, usable: Sequence[str]) -> dict[
     return service.template_texts(plan.template, person_id, usable, acting_user=plan.sender)
 
 
-def _write_batch(
-    campaign_id: uuid.UUID, plan: Plan, person_ids: Sequence[uuid.UUID], now: datetime
-) -> list[uuid.UUID]:
-    """Write the messages and skips of one batch (not committed); returns the ids due now.
+def _begun(campaign_id: uuid.UUID) -> bool:
+    """Whether an earlier run of the preparation wrote anything (then each batch looks first)."""
+    wrote = select(Message.id).where(Message.campaign_id == campaign_id).limit(1)
+    skipped = select(CampaignSkip.person_id).where(CampaignSkip.campaign_id == campaign_id).limit(1)
+    return session.execute(wrote).first() is not None or session.execute(skipped).first() is not None
 
-    People already prepared (a message or a skip of this campaign) are passed over: run twice, a batch
-    writes each message once.
-    """
+
+def _prepared(campaign_id: uuid.UUID, person_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
+    """Those of `person_ids` who already have a message or a skip of the campaign."""
+    wanted = list(person_ids)
     done = set(
         session.execute(
-            select(Message.person_id).where(
-                Message.campaign_id == campaign_id, Message.person_id.in_(list(person_ids))
-            )
+            select(Message.person_id).where(Message.campaign_id == campaign_id, Message.person_id.in_(wanted))
         ).scalars()
     )
     done.update(
         session.execute(
             select(CampaignSkip.person_id).where(
-                CampaignSkip.campaign_id == campaign_id, CampaignSkip.person_id.in_(list(person_ids))
+                CampaignSkip.campaign_id == campaign_id, CampaignSkip.person_id.in_(wanted)
             )
         ).scalars()
     )
+    return done
+
+
+def _write_batch(
+    campaign_id: uuid.UUID, plan: Plan, person_ids: Sequence[uuid.UUID], now: datetime, *, resuming: bool
+) -> list[uuid.UUID]:
+    """Write the messages and skips of one batch (not committed); returns the ids due now.
+
+    When `resuming` an earlier run, people already prepared (a message or a skip of this campaign) are
+    passed over: run twice, a batch writes each message once. A first run, which the campaign's status
+    makes the only one, need not look.
+    """
+    done: set[uuid.UUID] = set()
+    if resuming:
+        done = _prepared(campaign_id, person_ids)
     todo = [person_id for person_id in person_ids if person_id not in done]
     rows, skips = [], []
     for outcome in _decided(plan, todo, now):
