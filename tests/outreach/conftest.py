@@ -18,8 +18,6 @@ import email
 import json
 import os
 import socket
-import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -30,7 +28,6 @@ from datetime import timedelta
 from email import policy
 from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 
 import http_ece
@@ -263,17 +260,6 @@ def peer_settings(mailbox, sms_gateway, vapid_keys) -> dict[str, str]:
 def outreach_app(app_settings, app, peer_settings) -> Flask:
     """The app on the test database, sending to the peers; jobs run inline."""
     return create_app({**app_settings, **peer_settings})
-
-
-def start_worker(settings: dict[str, str], log: Any, *, queue: str = "bulk") -> subprocess.Popen:
-    """`aandacht worker --burst` in a process (and session) of its own, with these settings."""
-    return subprocess.Popen(
-        [str(Path(sys.executable).with_name("aandacht")), "worker", "--burst", "--queue", queue],
-        env={**os.environ, **settings},
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
 
 
 @pytest.fixture

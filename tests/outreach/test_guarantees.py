@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 import threading
 import time
 import uuid
 from collections import defaultdict
 from datetime import timedelta
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -18,7 +21,7 @@ from aandacht.db import session, utcnow
 from aandacht.outreach import delivery, service
 from aandacht.outreach.models import Campaign, Message
 from aandacht.tenancy.context import tenant_context
-from tests.outreach.conftest import free_port, start_worker
+from tests.outreach.conftest import free_port
 
 
 def test_the_same_job_run_twice_sends_once(
@@ -156,8 +159,15 @@ def test_a_worker_killed_mid_campaign_leaves_every_recipient_exactly_one_message
     assert jobs.queue_named(queued_app, "bulk").count == RECIPIENTS
     mailbox.delay = 0.15  # each mail takes a while, so the kill lands mid-campaign
 
+    environment = {**os.environ, **app_settings, **peer_settings, "REDIS_URL": redis_url}
     log = (tmp_path / "worker.log").open("w")
-    worker = start_worker({**app_settings, **peer_settings, "REDIS_URL": redis_url}, log)
+    worker = subprocess.Popen(
+        [str(Path(sys.executable).with_name("aandacht")), "worker", "--burst", "--queue", "bulk"],
+        env=environment,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     deadline = time.monotonic() + 60
     while len(mailbox.accepted) < RECIPIENTS // 3 and time.monotonic() < deadline and worker.poll() is None:
         time.sleep(0.02)
