@@ -48,7 +48,10 @@ def test_a_real_worker_prepares_and_delivers_a_campaign_to_fifty_people(
         status = campaigns.campaign_by_id(campaign_id).status
     assert len(messages) == RECIPIENTS
     left = jobs.queue_named(patient, "bulk").count
-    assert {m.status for m in messages} == {"sent"}, (left, [m.attempts for m in messages if m.status != "sent"])
+    assert {m.status for m in messages} == {"sent"}, (
+        left,
+        [m.attempts for m in messages if m.status != "sent"],
+    )
     assert len({m.next_attempt_at for m in messages}) == 1  # one release moment for all
     assert sorted(mail["To"].addresses[0].addr_spec for mail in mailbox.accepted) == sorted(addresses)
     assert (found.audience, found.count("sent"), status) == (RECIPIENTS, RECIPIENTS, "done")
