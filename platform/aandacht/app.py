@@ -20,8 +20,15 @@ from aandacht.accounts import views as account_views
 from aandacht.accounts.csrf import csrf
 from aandacht.config import ConfigError, ServiceUnavailable, Settings, load_settings
 from aandacht.outreach import app_views as message_views
+from aandacht.outreach import (
+    campaign_views,
+    rule_views,
+    template_views,
+    tracking,
+    unsubscribe,
+    workspace_views,
+)
 from aandacht.outreach import models as _outreach_models  # noqa: F401 - registers the message table
-from aandacht.outreach import template_views, unsubscribe, workspace_views
 from aandacht.outreach import views as outbox_views
 from aandacht.personalisation import app_views as feed_views
 from aandacht.personalisation import library_views
@@ -96,8 +103,11 @@ def create_app(config: Mapping[str, str] | None = None) -> Flask:
     app.register_blueprint(library_views.blueprint)
     app.register_blueprint(message_views.blueprint)
     app.register_blueprint(unsubscribe.blueprint)
+    app.register_blueprint(tracking.blueprint)
     app.register_blueprint(workspace_views.blueprint)
     app.register_blueprint(template_views.blueprint)
+    app.register_blueprint(campaign_views.blueprint)
+    app.register_blueprint(rule_views.blueprint)
     api.init_app(app)
     app.register_error_handler(HTTPException, views.render_error)
     cli.init_app(app)

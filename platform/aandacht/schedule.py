@@ -97,6 +97,10 @@ PERIODIC: tuple[Periodic, ...] = (
     Periodic("aandacht.personalisation.learning:learn", cron="*/30 * * * *"),
     # Messages whose job did not come (Redis down, a worker died, a back-off ended) go to the queue.
     Periodic("aandacht.outreach.delivery:sweep", cron="* * * * *", queue="urgent"),
+    # Campaigns whose moment came are prepared; prepared broadcasts released; finished ones marked done.
+    Periodic("aandacht.outreach.campaigns:release_due", cron="* * * * *", queue="default"),
+    # Triggered messages: whoever meets a rule's condition gets its message (once per cooldown).
+    Periodic("aandacht.outreach.rules:check_rules", cron="*/15 * * * *", queue="bulk"),
 )
 
 

@@ -39,6 +39,7 @@ from flask import Flask
 from py_vapid import Vapid
 from sqlalchemy import select
 
+from aandacht import jobs
 from aandacht.app import create_app
 from aandacht.db import session
 from aandacht.outreach import delivery, service
@@ -259,6 +260,15 @@ def peer_settings(mailbox, sms_gateway, vapid_keys) -> dict[str, str]:
 def outreach_app(app_settings, app, peer_settings) -> Flask:
     """The app on the test database, sending to the peers; jobs run inline."""
     return create_app({**app_settings, **peer_settings})
+
+
+@pytest.fixture
+def queued_app(app_settings, app, peer_settings, redis_url):
+    """The app with Redis: delivery jobs go to RQ queues, emptied first."""
+    application = create_app({**app_settings, **peer_settings, "REDIS_URL": redis_url})
+    for name in jobs.QUEUES:
+        jobs.queue_named(application, name).empty()
+    return application
 
 
 @pytest.fixture

@@ -13,14 +13,13 @@ from collections import defaultdict
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 
 from aandacht import jobs
 from aandacht.app import create_app
 from aandacht.db import session, utcnow
 from aandacht.outreach import delivery, service
-from aandacht.outreach.models import Message
+from aandacht.outreach.models import Campaign, Message
 from aandacht.tenancy.context import tenant_context
 from tests.outreach.conftest import free_port
 
@@ -113,15 +112,6 @@ def test_with_redis_down_a_message_waits_and_the_sweeper_sends_it(
     assert len(mailbox.to("piet@example.nl")) == 1
 
 
-@pytest.fixture
-def queued_app(app_settings, app, peer_settings, redis_url):
-    """The app with Redis: delivery jobs go to RQ queues, emptied first."""
-    application = create_app({**app_settings, **peer_settings, "REDIS_URL": redis_url})
-    for name in jobs.QUEUES:
-        jobs.queue_named(application, name).empty()
-    return application
-
-
 def test_a_real_worker_sends_a_queued_message_once_even_when_its_job_comes_twice(
     queued_app, create_tenant, create_person, decide, mailbox, messages_of
 ):
@@ -160,6 +150,7 @@ def test_a_worker_killed_mid_campaign_leaves_every_recipient_exactly_one_message
     people = [create_person(tenant, email=address) for address in addresses]
     campaign = uuid.uuid4()
     with queued_app.app_context(), tenant_context(tenant):
+        session.add(Campaign(id=campaign, name="Nieuws", audience_kind="everyone", status="released"))
         for person_id in people:
             service.send_to_person(
                 person_id, subject="Nieuws", body="Iedereen tegelijk.", actor_id=None, campaign_id=campaign

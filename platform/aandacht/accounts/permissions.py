@@ -89,6 +89,8 @@ SCOPES: dict[str, str] = {
     "content:write": "Create, change and retire content items (a vacancy feed upserts by external id).",
     "templates:read": "Read the tenant's message templates and preview them for people the owner may see.",
     "templates:write": "Create, change and delete message templates (one's own; a team lead's token any).",
+    "campaigns:read": "Read the tenant's campaigns and their results.",
+    "campaigns:write": "Create, change, send and cancel campaigns to people the owner may see.",
 }
 
 #: What an integration client (acting as itself, not as a person) may do with each scope.
@@ -102,6 +104,9 @@ SCOPE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     # Templates render as a staff member's role; an integration acting as itself has none.
     "templates:read": frozenset(),
     "templates:write": frozenset(),
+    # A campaign's audience is resolved as the staff member who made it; an integration has none.
+    "campaigns:read": frozenset(),
+    "campaigns:write": frozenset(),
 }
 
 

@@ -12,6 +12,7 @@ from flask import Flask
 
 from aandacht.accounts.csrf import csrf
 from aandacht.api import (
+    campaigns,
     content,
     credentials,
     feed,
@@ -20,6 +21,7 @@ from aandacht.api import (
     people,
     profiles,
     questions,
+    rules,
     segments,
     templates,
 )
@@ -36,6 +38,8 @@ RESOURCES = (
     segments.blp,
     content.blp,
     templates.blp,
+    campaigns.blp,
+    rules.blp,
     credentials.blp,
     oauth.blp,
 )

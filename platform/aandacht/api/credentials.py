@@ -55,6 +55,8 @@ _PERSONAL_SCOPE_NEEDS = {
     "profiles:write": (frozenset({Permission.CASELOAD_VIEW}), frozenset({Permission.PEOPLE_VIEW_ALL})),
     "templates:read": (frozenset({Permission.CASELOAD_VIEW}),),
     "templates:write": (frozenset({Permission.CASELOAD_VIEW}),),
+    "campaigns:read": (frozenset({Permission.CASELOAD_VIEW}),),
+    "campaigns:write": (frozenset({Permission.CASELOAD_VIEW}),),
 }
 _SORT_KEYS = {
     "created_at": lambda credential: credential.created_at,

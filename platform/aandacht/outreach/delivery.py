@@ -32,7 +32,7 @@ from sqlalchemy import or_, select, update
 
 from aandacht import jobs
 from aandacht.db import session, utcnow
-from aandacht.outreach import service
+from aandacht.outreach import service, tracking
 from aandacht.outreach.channels import adapter
 from aandacht.outreach.channels.base import DeliveryFailed, HandOff, Outgoing, Recipient
 from aandacht.outreach.models import Message
@@ -213,6 +213,8 @@ def _outgoing(message: Message, person: Recipient) -> Outgoing:
         links["unsubscribe"] = url_for(
             "unsubscribe.confirm", token=unsubscribe_token(person.id, "email"), _external=True
         )
+        if tracking.tracks(require_tenant(), message):
+            links.update(tracking.tracking_links(message))
     return Outgoing(
         message_id=message.id,
         tenant=require_tenant(),

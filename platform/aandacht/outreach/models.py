@@ -37,6 +37,8 @@ class Message(Base, TenantScoped):
         Index("ix_message_person", "tenant_id", "person_id", "sent_at"),
         Index("ix_message_due", "tenant_id", "status", "next_attempt_at"),
         Index("uq_message_tenant_id_idempotency_key", "tenant_id", "idempotency_key", unique=True),
+        Index("ix_message_campaign", "tenant_id", "campaign_id", "status"),
+        tenant_foreign_key("campaign_id", "campaign"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
@@ -50,7 +52,7 @@ class Message(Base, TenantScoped):
     payload: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
     #: The caller's key of the decision: deciding the same message twice writes it once (None: no key).
     idempotency_key: Mapped[str | None] = mapped_column(String(200))
-    #: The campaign that sent it (campaigns arrive later; no key yet).
+    #: The campaign that sent it (None: a coach's own message or a system message).
     campaign_id: Mapped[uuid.UUID | None]
     #: The staff member who decided it (None: the system, e.g. a trigger).
     sender_id: Mapped[uuid.UUID | None]
@@ -61,8 +63,9 @@ class Message(Base, TenantScoped):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     #: The earliest moment it may be sent (scheduling; later quiet hours). None: at once.
     not_before: Mapped[datetime | None]
-    #: When a worker may next try (the first try, or the next after a back-off).
-    next_attempt_at: Mapped[datetime | None] = mapped_column(default=utcnow)
+    #: When a worker may next try (the first try, or the next after a back-off). None while a
+    #: broadcast is being prepared: held back until all its messages are released at one moment.
+    next_attempt_at: Mapped[datetime | None]
     #: When a job for it was last handed to the queue; the sweeper hands it over again when that job
     #: did not come (Redis was down, a worker died).
     handed_over_at: Mapped[datetime | None]
@@ -79,8 +82,121 @@ class Message(Base, TenantScoped):
     sent_at: Mapped[datetime | None]
     delivered_at: Mapped[datetime | None]
     failed_at: Mapped[datetime | None]
-    #: When the person opened it (read in the app).
+    #: When the person opened it (read in the app; an e-mail's image loaded, where the tenant tracks).
     opened_at: Mapped[datetime | None]
+    #: When the person first followed its link (where the tenant tracks).
+    clicked_at: Mapped[datetime | None]
+
+
+#: draft: being written; scheduled: waits for its moment; preparing: its messages are being written
+#: (a broadcast also waits here for its shared release moment); released: its messages are handed to
+#: delivery; done: every message is sent, delivered or failed; cancelled: stopped before release.
+CAMPAIGN_STATUSES = ("draft", "scheduled", "preparing", "released", "done", "cancelled")
+#: person: one person; segment: a saved segment (resolved when it is released); everyone: the tenant.
+AUDIENCE_KINDS = ("person", "segment", "everyone")
+#: Why a person of the audience got no message: the frequency cap, no channel reaches them.
+SKIP_REASONS = ("capped", "unreachable")
+
+
+class Campaign(Base, TenantScoped):
+    """One message to many: a name, an audience, content per channel, a moment, and its results.
+
+    The audience is resolved once, when the campaign is prepared: the message rows (and the skipped
+    people in `campaign_skip`) are the record of who got it, also when the segment changes later.
+    """
+
+    __tablename__ = "campaign"
+    __table_args__ = (
+        tenant_foreign_key("person_id", "person", ondelete="CASCADE"),
+        tenant_foreign_key("segment_id", "segment"),
+        CheckConstraint(f"status IN {CAMPAIGN_STATUSES}", name="status"),
+        CheckConstraint(f"audience_kind IN {AUDIENCE_KINDS}", name="audience_kind"),
+        Index("ix_campaign_status", "tenant_id", "status", "scheduled_at"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    name: Mapped[str] = mapped_column(String(120))
+    audience_kind: Mapped[str] = mapped_column(String(12))
+    #: The one person (audience `person`).
+    person_id: Mapped[uuid.UUID | None]
+    #: The saved segment (audience `segment`).
+    segment_id: Mapped[uuid.UUID | None]
+    #: The template whose texts are rendered per person; None: the texts of `texts`. No foreign key:
+    #: a template may be deleted while a campaign waits; preparing it then stops with the reason.
+    template_id: Mapped[uuid.UUID | None]
+    #: Without a template: per channel `{"subject": …, "body": …}`; a channel without text is not used.
+    texts: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
+    #: The channels it may use, best first after each person's preference (None: all).
+    channels: Mapped[list[str] | None] = mapped_column(JSONDocument)
+    #: A link every message carries (e.g. the vacancy).
+    link: Mapped[str | None] = mapped_column(String(500))
+    #: When it is to go out; None: as soon as it is released.
+    scheduled_at: Mapped[datetime | None]
+    #: All messages are prepared first and handed to delivery together, at `release_at`.
+    broadcast: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[str] = mapped_column(String(12), default="draft")
+    #: The moment its messages become due (a broadcast's one shared moment).
+    release_at: Mapped[datetime | None]
+    prepared_at: Mapped[datetime | None]
+    released_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    #: How many people the audience held when it was prepared.
+    audience_size: Mapped[int | None] = mapped_column(Integer)
+    #: Why preparing failed (e.g. the template was removed), in words a coach can read.
+    problem: Mapped[str | None] = mapped_column(String(500))
+    #: The staff member who made it: the audience is resolved as they see people (a coach: caseload).
+    created_by: Mapped[uuid.UUID | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CampaignSkip(Base, TenantScoped):
+    """A person of a campaign's audience who got no message, and why (shown in its results)."""
+
+    __tablename__ = "campaign_skip"
+    __table_args__ = (
+        tenant_foreign_key("campaign_id", "campaign", ondelete="CASCADE"),
+        tenant_foreign_key("person_id", "person", ondelete="CASCADE"),
+        CheckConstraint(f"reason IN {SKIP_REASONS}", name="reason"),
+    )
+
+    campaign_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    person_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    reason: Mapped[str] = mapped_column(String(12))
+    #: The details in words (e.g. per channel why it does not reach the person).
+    detail: Mapped[str] = mapped_column(String(500), default="")
+    skipped_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class OutreachRule(Base, TenantScoped):
+    """A triggered message: whoever meets a condition gets it, at most once per cooldown.
+
+    The condition is a selection document (docs/segments.md), e.g. "no login for 14 days":
+    `{"last_active": {"op": "not_since", "value": {"days_ago": 14}}}`; it is checked by the periodic
+    job `aandacht.outreach.rules:check_rules`, among the people its maker may see.
+    """
+
+    __tablename__ = "outreach_rule"
+    __table_args__ = (UniqueConstraint("tenant_id", "name"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    name: Mapped[str] = mapped_column(String(120))
+    enabled: Mapped[bool] = mapped_column(default=True)
+    #: The selection document of who meets the condition.
+    condition: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
+    #: A template (no foreign key: deleting it switches the rule off at its next check).
+    template_id: Mapped[uuid.UUID | None]
+    #: Without a template: per channel {"subject": …, "body": …}.
+    texts: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
+    channels: Mapped[list[str] | None] = mapped_column(JSONDocument)
+    #: Never the same person twice for this rule within this many days.
+    cooldown_days: Mapped[int] = mapped_column(Integer, default=14)
+    created_by: Mapped[uuid.UUID | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: When the periodic job last checked it, and how many messages that run wrote.
+    last_run_at: Mapped[datetime | None]
+    last_run_count: Mapped[int | None] = mapped_column(Integer)
 
 
 class PushSubscription(Base, TenantScoped):

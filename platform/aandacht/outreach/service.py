@@ -13,7 +13,8 @@ the next one that still reaches the person gets a message of its own (`fall_back
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -24,12 +25,13 @@ from aandacht import jobs
 from aandacht.accounts.models import Person
 from aandacht.accounts.principal import Principal
 from aandacht.db import session, utcnow
+from aandacht.outreach import limits
 from aandacht.outreach.channels import adapter
 from aandacht.outreach.channels.base import Recipient
 from aandacht.outreach.message_templates import TemplateFields, render_for
-from aandacht.outreach.models import CHANNELS, Message, MessageTemplate
+from aandacht.outreach.models import CHANNELS, ChannelOptOut, Message, MessageTemplate, PushSubscription
 from aandacht.outreach.preferences import opted_out_channels, push_subscriptions_of
-from aandacht.profiles.service import profile_values
+from aandacht.profiles.service import profile_values, profile_values_of
 from aandacht.tenancy.context import require_tenant
 from aandacht.tenancy.scoping import get_scoped
 
@@ -69,20 +71,82 @@ def recipient(person_id: uuid.UUID) -> Recipient:
     )
 
 
-def channel_order(person_id: uuid.UUID, channels: Sequence[str] | None = None) -> list[str]:
-    """The channels to try for a person, best first: `channels` as given, else preference then default."""
+@dataclass(frozen=True)
+class Reach:
+    """What deciding a channel needs to know of one person: read alone, or for a batch in a few queries."""
+
+    person: Recipient
+    #: The answer to "How do you want to hear from us?" (`core.preferred_channel`), if any.
+    preference: str | None
+    switched_off: frozenset[str]
+
+
+def reach_of(person_id: uuid.UUID) -> Reach:
+    """What decides the channel of one person; raises UnknownPerson."""
+    return Reach(
+        recipient(person_id),
+        profile_values(person_id).get(PREFERENCE),
+        frozenset(opted_out_channels(person_id)),
+    )
+
+
+def reach_of_many(person_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Reach]:
+    """`reach_of` for a batch of people in four queries; people not active in the tenant are left out."""
+    wanted = list(person_ids)
+    people = session.execute(select(Person).where(Person.id.in_(wanted), Person.active.is_(True))).scalars()
+    subscriptions: dict[uuid.UUID, list[tuple[str, str, str]]] = {}
+    for found in session.execute(
+        select(PushSubscription)
+        .where(PushSubscription.person_id.in_(wanted))
+        .order_by(PushSubscription.created_at)
+    ).scalars():
+        subscriptions.setdefault(found.person_id, []).append((found.endpoint, found.p256dh, found.auth))
+    switched_off: dict[uuid.UUID, set[str]] = {}
+    for person_id, channel in session.execute(
+        select(ChannelOptOut.person_id, ChannelOptOut.channel).where(ChannelOptOut.person_id.in_(wanted))
+    ).all():
+        switched_off.setdefault(person_id, set()).add(channel)
+    values = profile_values_of(wanted)
+    default_locale = require_tenant().default_locale
+    return {
+        person.id: Reach(
+            Recipient(
+                id=person.id,
+                display_name=person.display_name,
+                email=person.email,
+                phone=person.phone,
+                locale=person.locale or default_locale,
+                push_subscriptions=tuple(subscriptions.get(person.id, ())),
+            ),
+            values.get(person.id, {}).get(PREFERENCE),
+            frozenset(switched_off.get(person.id, ())),
+        )
+        for person in people
+    }
+
+
+def order_for(preference: str | None, channels: Sequence[str] | None = None) -> list[str]:
+    """The channels to try, best first: `channels` as given, else the preference then the default order."""
     if channels is None:
-        preferred = PREFERRED.get(profile_values(person_id).get(PREFERENCE) or "", ())
-        channels = (*preferred, *DEFAULT_ORDER)
+        channels = (*PREFERRED.get(preference or "", ()), *DEFAULT_ORDER)
     unknown = [name for name in channels if name not in CHANNELS]
     if unknown:
         raise ValueError(f"unknown channels {unknown}")
     return list(dict.fromkeys(channels))
 
 
-def reachable(person: Recipient, order: Sequence[str]) -> tuple[list[str], dict[str, str]]:
+def channel_order(person_id: uuid.UUID, channels: Sequence[str] | None = None) -> list[str]:
+    """The channels to try for a person, best first: `channels` as given, else preference then default."""
+    preference = profile_values(person_id).get(PREFERENCE) if channels is None else None
+    return order_for(preference, channels)
+
+
+def reachable(
+    person: Recipient, order: Sequence[str], switched_off: Collection[str] | None = None
+) -> tuple[list[str], dict[str, str]]:
     """The channels of `order` that reach the person, and for the others why not (in words)."""
-    switched_off = opted_out_channels(person.id)
+    if switched_off is None:
+        switched_off = opted_out_channels(person.id)
     usable: list[str] = []
     reasons: dict[str, str] = {}
     for name in order:
@@ -93,6 +157,90 @@ def reachable(person: Recipient, order: Sequence[str]) -> tuple[list[str], dict[
         else:
             usable.append(name)
     return usable, reasons
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The channels decided for one person: all tried in order, those that reach them, why not the rest."""
+
+    order: list[str]
+    usable: list[str]
+    reasons: dict[str, str]
+
+
+def choose(reach: Reach, channels: Sequence[str] | None, served: Collection[str] | None = None) -> Choice:
+    """The decision of the channel for one person, the same for one message and for a campaign's many.
+
+    `channels` limits and orders the channels (None: preference, then the default order); `served`
+    keeps only the channels the content has a text for (a template's, a campaign's).
+    """
+    order = order_for(reach.preference, channels)
+    if served is not None:
+        order = [name for name in order if name in served]
+    usable, reasons = reachable(reach.person, order, reach.switched_off)
+    return Choice(order, usable, reasons)
+
+
+def message_row(
+    person_id: uuid.UUID,
+    choice: Choice,
+    *,
+    subject: str,
+    body: str,
+    payload: dict[str, Any] | None,
+    now: datetime,
+    not_before: datetime | None = None,
+    idempotency_key: str | None = None,
+    campaign_id: uuid.UUID | None = None,
+    sender_id: uuid.UUID | None = None,
+) -> dict[str, Any]:
+    """The column values of the message that records `choice`: queued on its first channel, or failed.
+
+    Shared by `send_to_person` (one ORM row) and campaigns (a multi-row INSERT). A queued message
+    waits for `not_before`, moved to the end of the tenant's quiet hours of its channel.
+    """
+    row: dict[str, Any] = {
+        "id": uuid.uuid4(),
+        "person_id": person_id,
+        "subject": subject,
+        "body": body,
+        "payload": payload or None,
+        "idempotency_key": idempotency_key,
+        "campaign_id": campaign_id,
+        "sender_id": sender_id,
+        "created_at": now,
+        "attempts": 0,
+        "replaces_id": None,
+        "fallback": None,
+        "not_before": not_before,
+        "next_attempt_at": None,
+        "handed_over_at": None,
+        "failed_at": None,
+        "last_error": None,
+    }
+    if not choice.usable:
+        order = choice.order
+        row.update(channel=order[0] if order else "in_app", status="failed", failed_at=now)
+        row["last_error"] = unreachable_reason(choice.reasons)
+        return row
+    row.update(channel=choice.usable[0], fallback=choice.usable[1:])
+    row.update(timing(choice.usable[0], not_before, now))
+    return row
+
+
+def timing(channel: str, not_before: datetime | None, now: datetime) -> dict[str, Any]:
+    """When a queued message on `channel` becomes due: at once, at `not_before`, or after quiet hours.
+
+    `handed_over_at` is set when it is due now: the caller hands it to the queue after the commit.
+    """
+    not_before = limits.not_before_for(require_tenant(), channel, not_before, now)
+    later = not_before is not None and not_before > now
+    return {
+        "status": "queued",
+        "not_before": not_before,
+        "next_attempt_at": not_before if later else now,
+        "handed_over_at": None if later else now,
+    }
 
 
 def send_to_person(
@@ -125,47 +273,53 @@ def send_to_person(
         ).scalar_one_or_none()
         if existing is not None:
             return existing
-    person = recipient(person_id)
-    order = channel_order(person_id, channels)
     payload: dict[str, Any] = {"link": link} if link else {}
+    served = None
     if template is not None:
         if acting_user is None:
             raise ValueError("a template is rendered as a staff member: pass acting_user")
-        order = [name for name in order if name in TemplateFields.of(template).channels()]
-    usable, reasons = reachable(person, order)
+        served = TemplateFields.of(template).channels()
+    choice = choose(reach_of(person_id), channels, served)
     if template is not None:
-        texts = {
-            name: render_for(template, person_id, channel=name, acting_user=acting_user).payload()
-            for name in usable
-        }
+        texts = template_texts(template, person_id, choice.usable, acting_user=acting_user)
         payload.update(template_id=str(template.id), texts=texts)
-        if usable:
-            subject, body = texts[usable[0]]["subject"], texts[usable[0]]["body"]
-        else:
-            subject = template.name  # what the coach sees of a message that reached no one
-    now = utcnow()
-    message = Message(
-        id=uuid.uuid4(),
-        person_id=person_id,
+        subject, body = first_text(texts, choice.usable, template.name)
+    row = message_row(
+        person_id,
+        choice,
         subject=subject,
         body=body,
-        payload=payload or None,
+        payload=payload,
+        now=utcnow(),
+        not_before=not_before,
         idempotency_key=idempotency_key,
         campaign_id=campaign_id,
         sender_id=actor_id,
-        not_before=not_before,
-        created_at=now,
     )
-    if not usable:
-        message.channel = order[0] if order else "in_app"
-        message.status, message.failed_at = "failed", now
-        message.last_error = unreachable_reason(reasons)
-        session.add(message)
-        return message
-    message.channel, message.fallback = usable[0], usable[1:]
+    message = Message(**row)
     session.add(message)
-    _schedule(message, now)
+    if message.handed_over_at is not None:
+        hand_over(message.id, message.campaign_id)
     return message
+
+
+def template_texts(
+    template: MessageTemplate, person_id: uuid.UUID, channels: Sequence[str], *, acting_user: Principal
+) -> dict[str, dict[str, str]]:
+    """The template rendered for the person on each of `channels` (as kept in a message's payload)."""
+    return {
+        name: render_for(template, person_id, channel=name, acting_user=acting_user).payload()
+        for name in channels
+    }
+
+
+def first_text(
+    texts: dict[str, dict[str, str]], usable: Sequence[str], fallback_subject: str
+) -> tuple[str, str]:
+    """The subject and body of the first usable channel; of a message that reaches no one, a subject only."""
+    if usable:
+        return texts[usable[0]]["subject"], texts[usable[0]]["body"]
+    return fallback_subject, ""
 
 
 def fall_back(failed: Message) -> Message | None:
@@ -187,11 +341,12 @@ def fall_back(failed: Message) -> Message | None:
         campaign_id=failed.campaign_id,
         sender_id=failed.sender_id,
         replaces_id=failed.id,
-        not_before=failed.not_before,
         created_at=now,
+        **timing(usable[0], failed.not_before, now),
     )
     session.add(message)
-    _schedule(message, now)
+    if message.handed_over_at is not None:
+        hand_over(message.id, message.campaign_id)
     return message
 
 
@@ -253,16 +408,7 @@ def mark_read(person_id: uuid.UUID, message_ids: Sequence[uuid.UUID]) -> None:
     session.commit()
 
 
-def queue_of(message: Message) -> str:
-    """The queue of a message's delivery: `bulk` for campaigns, `default` for a coach's own messages."""
-    return "bulk" if message.campaign_id is not None else "default"
-
-
-def _schedule(message: Message, now: datetime) -> None:
-    """Make `message` (in the session) due now, handed over after the commit, or at its `not_before`."""
-    message.status = "queued"
-    later = message.not_before is not None and message.not_before > now
-    message.next_attempt_at = message.not_before if later else now
-    if not later:
-        message.handed_over_at = now
-        jobs.enqueue(DELIVER, str(message.id), queue=queue_of(message), best_effort=True)
+def hand_over(message_id: uuid.UUID, campaign_id: uuid.UUID | None) -> None:
+    """Give the queue the delivery job of a due message (after the caller's commit; only its id)."""
+    queue = "bulk" if campaign_id is not None else "default"
+    jobs.enqueue(DELIVER, str(message_id), queue=queue, best_effort=True)

@@ -34,6 +34,8 @@ class CurrentTenant:
     identity_provider: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
     #: Per channel its settings (sender names; secrets only as names of environment variables).
     channels: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    #: Outreach rules (`[outreach]`): time_zone, quiet_hours, campaign_cap, tracking.
+    outreach: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
     @property
     def default_locale(self) -> str:

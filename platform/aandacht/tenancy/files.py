@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import tomllib
 import urllib.parse
+import zoneinfo
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,6 +65,8 @@ class TenantDeclaration:
     retention: dict[str, int]
     identity_provider: dict[str, str]
     source: Path
+    #: Outreach rules (`[outreach]`): time zone, quiet hours, campaign cap, tracking.
+    outreach: dict[str, Any] = field(default_factory=dict)
     #: The tenant's own profile attributes (`[[attributes]]`), as validated specs.
     attributes: list[dict[str, Any]] = field(default_factory=list)
 
@@ -143,6 +146,38 @@ _ATTRIBUTE_KEY = re.compile(r"^tenant\.[a-z][a-z0-9_]{1,59}$")
 _NAME = re.compile(r"^[a-z][a-z0-9_-]{0,59}$")
 _CHOICE_TYPES = ("choice", "multiple_choice")
 _BOUNDED_TYPES = ("number", "scale", "multiple_choice")
+
+
+_HOURS = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9]$")
+
+
+def _time_zone(value: str) -> None:
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValidationError("Not a time zone; write it as Europe/Amsterdam.") from None
+
+
+class CampaignCapSchema(Schema):
+    """At most `messages` campaign messages per person in `days` days."""
+
+    messages = fields.Integer(required=True, validate=validate.Range(min=1, max=1000))
+    days = fields.Integer(required=True, validate=validate.Range(min=1, max=365))
+
+
+class OutreachSchema(Schema):
+    """The tenant's rules for sending (docs/outreach.md): all optional."""
+
+    time_zone = fields.String(load_default="Europe/Amsterdam", validate=_time_zone)
+    quiet_hours = fields.Dict(
+        keys=fields.String(validate=validate.OneOf(CHANNELS)),
+        values=fields.String(
+            validate=validate.Regexp(_HOURS, error="Write the quiet hours as HH:MM-HH:MM, e.g. 21:00-08:00.")
+        ),
+        load_default=dict,
+    )
+    campaign_cap = fields.Nested(CampaignCapSchema, load_default=None, allow_none=True)
+    tracking = fields.Boolean(load_default=False)
 
 
 def _texts(*, required: bool = False, longest: int = 200) -> fields.Dict:
@@ -279,6 +314,7 @@ class TenantFileSchema(Schema):
         load_default=dict,
     )
     retention = fields.Nested(RetentionSchema, load_default=dict)
+    outreach = fields.Nested(OutreachSchema, load_default=dict)
     identity_provider = fields.Nested(IdentityProviderSchema, load_default=dict)
     attributes = fields.List(fields.Nested(AttributeSchema), load_default=list)
 

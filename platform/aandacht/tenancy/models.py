@@ -37,6 +37,9 @@ class Tenant(Base):
     branding: Mapped[dict] = mapped_column(JSONDocument, default=dict)
     #: Per channel its settings; secrets only as names of environment variables.
     channels: Mapped[dict] = mapped_column(JSONDocument, default=dict)
+    #: Outreach rules of the tenant (`[outreach]` of its file): time zone, quiet hours per channel,
+    #: the frequency cap of campaigns, and whether opens and clicks of e-mails are tracked.
+    outreach: Mapped[dict] = mapped_column(JSONDocument, default=dict, server_default=text("'{}'"))
     #: Retention periods in months, per kind of data.
     retention: Mapped[dict] = mapped_column(JSONDocument, default=dict)
     #: The OpenID Connect provider its staff log in with: name, metadata_url, client_id,

@@ -20,6 +20,7 @@ _SYNCED_FIELDS = (
     "locales",
     "branding",
     "channels",
+    "outreach",
     "retention",
     "identity_provider",
     "attributes",
@@ -39,6 +40,7 @@ def snapshot(tenant: Tenant) -> CurrentTenant:
         branding=dict(tenant.branding),
         identity_provider=dict(tenant.identity_provider or {}),
         channels=dict(tenant.channels or {}),
+        outreach=dict(tenant.outreach or {}),
         attributes=tuple(dict(spec) for spec in tenant.attributes or ()),
     )
 
