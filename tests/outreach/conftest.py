@@ -17,6 +17,7 @@ import contextlib
 import email
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -76,6 +77,8 @@ class Mailbox:
     delay: float = 0.0
     attempts: list[EmailMessage] = field(default_factory=list)
     accepted: list[EmailMessage] = field(default_factory=list)
+    #: The client's (address, port) of each attempt: one per SMTP connection.
+    peers: list[Any] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_DATA(self, server, smtp_session, envelope) -> str:
@@ -85,10 +88,17 @@ class Mailbox:
         mail = email.message_from_bytes(envelope.content, policy=policy.default)
         with self.lock:
             self.attempts.append(mail)
+            self.peers.append(smtp_session.peer)
             answer = self.answers.popleft() if self.answers else None
             if answer is None:
                 self.accepted.append(mail)
         return answer or "250 Message accepted for delivery"
+
+    @property
+    def connections(self) -> int:
+        """How many SMTP connections brought mails."""
+        with self.lock:
+            return len(set(self.peers))
 
     def to(self, address: str) -> list[EmailMessage]:
         """The accepted mails to `address`."""
@@ -274,6 +284,26 @@ def start_worker(settings: dict[str, str], log: Any, *, queue: str = "bulk") -> 
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
+
+
+def kill_worker_midway(settings: dict[str, str], mailbox: Mailbox, *, after: int, log_path: Path) -> int:
+    """Start a worker, SIGKILL it (and the job it runs) once `after` mails were accepted; the count then."""
+    with log_path.open("w") as log:
+        worker = start_worker(settings, log)
+        deadline = time.monotonic() + 60
+        while len(mailbox.accepted) < after and time.monotonic() < deadline and worker.poll() is None:
+            time.sleep(0.02)
+        os.killpg(worker.pid, signal.SIGKILL)  # the worker and the job it was running, at once
+        worker.wait()
+    return len(mailbox.accepted)
+
+
+def message_ids_per_recipient(mailbox: Mailbox) -> dict[str, set[str]]:
+    """The Message-IDs each recipient was given (a set: a repeated hand-off of a mail counts once)."""
+    found: dict[str, set[str]] = {}
+    for mail in mailbox.accepted:
+        found.setdefault(mail["To"].addresses[0].addr_spec, set()).add(mail["Message-ID"])
+    return found
 
 
 @pytest.fixture

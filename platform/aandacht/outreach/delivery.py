@@ -10,6 +10,11 @@ A failure that may pass (a time-out, a 5xx answer) puts the message back in the 
 exponential back-off (`backoff`); a final one, or the last attempt, ends it as `failed` with the
 reason in `last_error`, and the next channel of its fallback gets a message of its own.
 
+`deliver_batch(message_ids)` is the same for a batch of messages (`service.DELIVER_BATCH` ids per
+job): campaigns and the sweeper hand their messages over in batches, because RQ forks a process per
+job, and a batch's e-mails share one SMTP connection. Each message of a batch is still claimed,
+handed over and recorded on its own, so the guarantee is the same as `deliver`'s.
+
 `sweep()` is the periodic job (every minute, per tenant): it takes back claims of workers that died
 (`sending` for longer than `STUCK_AFTER`) and hands every due message to the queue that has no job
 waiting for it (back-off over, a scheduled moment reached, or Redis was down when it was decided).
@@ -30,7 +35,6 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import or_, select, update
 
-from aandacht import jobs
 from aandacht.db import session, utcnow
 from aandacht.outreach import service, tracking
 from aandacht.outreach.channels import adapter
@@ -62,10 +66,30 @@ def backoff(attempts: int) -> timedelta:
 
 def deliver(message_id: str) -> str:
     """The delivery job of one message; returns `sent`, `retry`, `failed` or `skipped` (not claimable)."""
-    key = uuid.UUID(message_id)
+    return _deliver_one(uuid.UUID(message_id))
+
+
+def deliver_batch(message_ids: list[str]) -> dict[str, int]:
+    """The delivery job of a batch of messages (a campaign's, the sweeper's); counts the outcomes.
+
+    Each message is claimed, handed over and recorded on its own, exactly as `deliver` does it — one
+    after the other, so a message claimed elsewhere is skipped and the not-recorded window stays one
+    commit per message — but in one process (RQ forks one per job) and, for e-mail, over one SMTP
+    connection. A failure of one message retries that message only; the batch goes on.
+    """
+    outcomes: dict[str, int] = {}
+    with _email_connection():
+        for message_id in message_ids:
+            outcome = _deliver_one(uuid.UUID(message_id))
+            outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    return outcomes
+
+
+def _deliver_one(key: uuid.UUID) -> str:
+    """Claim, hand over and record one message (see the module's docstring)."""
     now = utcnow()
     if not _claim(key, now):
-        log.info("message %s not claimed: already sent, being sent or not due", message_id)
+        log.info("message %s not claimed: already sent, being sent or not due", key)
         return "skipped"
     message = get_scoped(Message, key)
     if message is None:  # removed with its person since the claim
@@ -83,10 +107,15 @@ def deliver(message_id: str) -> str:
     except service.UnknownPerson:
         return _record_failure(key, DeliveryFailed(_("The person no longer exists."), permanent=True))
     except Exception as error:  # a fault of ours or a library's: recorded and retried like any failure
-        log.exception("delivery of message %s failed", message_id)
+        log.exception("delivery of message %s failed", key)
         return _record_failure(key, DeliveryFailed(f"{type(error).__name__}: {error}"))
     _record_sent(key, hand_off)
     return "sent"
+
+
+def _email_connection():
+    """The e-mail channel's shared connection for a batch (`Email.connection`)."""
+    return adapter("email").connection()  # type: ignore[attr-defined]
 
 
 def sweep() -> None:
@@ -130,9 +159,8 @@ def requeue(*, now: datetime | None = None, limit: int = SWEEP_BATCH) -> tuple[i
             .execution_options(synchronize_session=False)
         )
     session.commit()  # before the hand-over: an inline job must find the rows committed
-    for row in due:
-        queue = "bulk" if row.campaign_id is not None else "default"
-        jobs.enqueue(service.DELIVER, str(row.id), queue=queue, best_effort=True)
+    service.hand_over_many([row.id for row in due if row.campaign_id is not None], bulk=True)
+    service.hand_over_many([row.id for row in due if row.campaign_id is None], bulk=False)
     return stuck, len(ids)
 
 
