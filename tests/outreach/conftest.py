@@ -17,7 +17,6 @@ import contextlib
 import email
 import json
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -51,6 +50,7 @@ from aandacht.outreach.models import Message
 from aandacht.outreach.service import PREFERENCE
 from aandacht.profiles.service import set_values
 from aandacht.tenancy.context import tenant_context
+from aandacht.testing.processes import kill_with_children
 from tests.segments.conftest import SELECTION_ATTRIBUTES
 
 
@@ -293,7 +293,7 @@ def kill_worker_midway(settings: dict[str, str], mailbox: Mailbox, *, after: int
         deadline = time.monotonic() + 60
         while len(mailbox.accepted) < after and time.monotonic() < deadline and worker.poll() is None:
             time.sleep(0.02)
-        os.killpg(worker.pid, signal.SIGKILL)  # the worker and the job it was running, at once
+        kill_with_children(worker.pid)  # the worker and the job it was running (its work horse), at once
         worker.wait()
     return len(mailbox.accepted)
 
