@@ -298,6 +298,20 @@ def kill_worker_midway(settings: dict[str, str], mailbox: Mailbox, *, after: int
     return len(mailbox.accepted)
 
 
+def statuses_after_the_sweeper(app: Flask, tenant: Any, sweep, time_passes, mailbox: Mailbox) -> list[Any]:
+    """After a kill: time passes, the sweeper takes claims back and hands over, a worker empties the queue.
+
+    Returns (status, attempts, last_error) of each of the tenant's messages.
+    """
+    minutes = max(delivery.STUCK_AFTER, delivery.HAND_OVER_AGAIN_AFTER).total_seconds() / 60 + 1
+    time_passes(tenant, minutes=minutes)
+    sweep(tenant, app=app)
+    mailbox.delay = 0
+    jobs.run_worker(app, ["bulk"], burst=True)
+    with app.app_context(), tenant_context(tenant):
+        return list(session.execute(select(Message.status, Message.attempts, Message.last_error)).all())
+
+
 def message_ids_per_recipient(mailbox: Mailbox) -> dict[str, set[str]]:
     """The Message-IDs each recipient was given (a set: a repeated hand-off of a mail counts once)."""
     found: dict[str, set[str]] = {}

@@ -12,7 +12,7 @@ from aandacht.db import session, utcnow
 from aandacht.outreach import delivery, service
 from aandacht.outreach.models import Campaign, Message
 from aandacht.tenancy.context import tenant_context
-from tests.outreach.conftest import kill_worker_midway, message_ids_per_recipient
+from tests.outreach.conftest import kill_worker_midway, message_ids_per_recipient, statuses_after_the_sweeper
 
 
 def _due_messages(outreach_app, tenant, create_person, count: int, *, campaign: bool = False) -> list[str]:
@@ -164,15 +164,8 @@ def test_a_worker_killed_mid_batch_leaves_every_recipient_exactly_one_message(
     accepted_before = kill_worker_midway(settings, mailbox, after=RECIPIENTS // 3, log_path=log_path)
     assert RECIPIENTS // 3 <= accepted_before < RECIPIENTS, log_path.read_text()[-3000:]
 
-    # The batch's job died with its worker: the sweeper takes back the claim and hands the rest over.
-    minutes = max(delivery.STUCK_AFTER, delivery.HAND_OVER_AGAIN_AFTER).total_seconds() / 60 + 1
-    time_passes(tenant, minutes=minutes)
-    sweep(tenant, app=queued_app)
-    mailbox.delay = 0
-    jobs.run_worker(queued_app, ["bulk"], burst=True)
-
-    with queued_app.app_context(), tenant_context(tenant):
-        states = session.execute(select(Message.status, Message.attempts, Message.last_error)).all()
+    # The batch's job died with its worker: the sweeper takes back the claims and hands the rest over.
+    states = statuses_after_the_sweeper(queued_app, tenant, sweep, time_passes, mailbox)
     assert [state.status for state in states] == ["sent"] * RECIPIENTS, states
     message_ids = message_ids_per_recipient(mailbox)
     assert sorted(message_ids) == sorted(addresses)

@@ -6,15 +6,18 @@ import threading
 import uuid
 from datetime import timedelta
 
-from sqlalchemy import select
-
 from aandacht import jobs
 from aandacht.app import create_app
 from aandacht.db import session, utcnow
 from aandacht.outreach import delivery, service
-from aandacht.outreach.models import Campaign, Message
+from aandacht.outreach.models import Campaign
 from aandacht.tenancy.context import tenant_context
-from tests.outreach.conftest import free_port, kill_worker_midway, message_ids_per_recipient
+from tests.outreach.conftest import (
+    free_port,
+    kill_worker_midway,
+    message_ids_per_recipient,
+    statuses_after_the_sweeper,
+)
 
 
 def test_the_same_job_run_twice_sends_once(
@@ -157,13 +160,7 @@ def test_a_worker_killed_mid_campaign_leaves_every_recipient_exactly_one_message
     accepted_before = kill_worker_midway(settings, mailbox, after=RECIPIENTS // 3, log_path=log_path)
     assert RECIPIENTS // 3 <= accepted_before < RECIPIENTS, log_path.read_text()[-3000:]
 
-    time_passes(tenant, minutes=delivery.STUCK_AFTER.total_seconds() / 60 + 1)
-    sweep(tenant, app=queued_app)
-    mailbox.delay = 0
-    jobs.run_worker(queued_app, ["bulk"], burst=True)
-
-    with queued_app.app_context(), tenant_context(tenant):
-        states = session.execute(select(Message.status, Message.attempts, Message.last_error)).all()
+    states = statuses_after_the_sweeper(queued_app, tenant, sweep, time_passes, mailbox)
     assert [state.status for state in states] == ["sent"] * RECIPIENTS, states
     message_ids = message_ids_per_recipient(mailbox)
     assert sorted(message_ids) == sorted(addresses)
