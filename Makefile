@@ -79,6 +79,7 @@ bench: install-test
 	$(BIN)/python -m bench.segments
 	$(BIN)/python -m bench.personalisation_offline
 	$(BIN)/python -m bench.feed
+	$(BIN)/python -m bench.outreach
 
 lint: install-test
 	$(BIN)/ruff check platform domains tests bench migrations

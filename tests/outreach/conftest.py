@@ -18,6 +18,8 @@ import email
 import json
 import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -28,6 +30,7 @@ from datetime import timedelta
 from email import policy
 from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import http_ece
@@ -47,6 +50,7 @@ from aandacht.outreach.models import Message
 from aandacht.outreach.service import PREFERENCE
 from aandacht.profiles.service import set_values
 from aandacht.tenancy.context import tenant_context
+from aandacht.testing.processes import kill_with_children
 from tests.segments.conftest import SELECTION_ATTRIBUTES
 
 
@@ -73,6 +77,8 @@ class Mailbox:
     delay: float = 0.0
     attempts: list[EmailMessage] = field(default_factory=list)
     accepted: list[EmailMessage] = field(default_factory=list)
+    #: The client's (address, port) of each attempt: one per SMTP connection.
+    peers: list[Any] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_DATA(self, server, smtp_session, envelope) -> str:
@@ -82,10 +88,17 @@ class Mailbox:
         mail = email.message_from_bytes(envelope.content, policy=policy.default)
         with self.lock:
             self.attempts.append(mail)
+            self.peers.append(smtp_session.peer)
             answer = self.answers.popleft() if self.answers else None
             if answer is None:
                 self.accepted.append(mail)
         return answer or "250 Message accepted for delivery"
+
+    @property
+    def connections(self) -> int:
+        """How many SMTP connections brought mails."""
+        with self.lock:
+            return len(set(self.peers))
 
     def to(self, address: str) -> list[EmailMessage]:
         """The accepted mails to `address`."""
@@ -260,6 +273,51 @@ def peer_settings(mailbox, sms_gateway, vapid_keys) -> dict[str, str]:
 def outreach_app(app_settings, app, peer_settings) -> Flask:
     """The app on the test database, sending to the peers; jobs run inline."""
     return create_app({**app_settings, **peer_settings})
+
+
+def start_worker(settings: dict[str, str], log: Any, *, queue: str = "bulk") -> subprocess.Popen:
+    """`aandacht worker --burst` in a process (and session) of its own, with these settings."""
+    return subprocess.Popen(
+        [str(Path(sys.executable).with_name("aandacht")), "worker", "--burst", "--queue", queue],
+        env={**os.environ, **settings},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+def kill_worker_midway(settings: dict[str, str], mailbox: Mailbox, *, after: int, log_path: Path) -> int:
+    """Start a worker, SIGKILL it (and the job it runs) once `after` mails were accepted; the count then."""
+    with log_path.open("w") as log:
+        worker = start_worker(settings, log)
+        deadline = time.monotonic() + 60
+        while len(mailbox.accepted) < after and time.monotonic() < deadline and worker.poll() is None:
+            time.sleep(0.02)
+        kill_with_children(worker.pid)  # the worker and the job it was running (its work horse), at once
+        worker.wait()
+    return len(mailbox.accepted)
+
+
+def statuses_after_the_sweeper(app: Flask, tenant: Any, sweep, time_passes, mailbox: Mailbox) -> list[Any]:
+    """After a kill: time passes, the sweeper takes claims back and hands over, a worker empties the queue.
+
+    Returns (status, attempts, last_error) of each of the tenant's messages.
+    """
+    minutes = max(delivery.STUCK_AFTER, delivery.HAND_OVER_AGAIN_AFTER).total_seconds() / 60 + 1
+    time_passes(tenant, minutes=minutes)
+    sweep(tenant, app=app)
+    mailbox.delay = 0
+    jobs.run_worker(app, ["bulk"], burst=True)
+    with app.app_context(), tenant_context(tenant):
+        return list(session.execute(select(Message.status, Message.attempts, Message.last_error)).all())
+
+
+def message_ids_per_recipient(mailbox: Mailbox) -> dict[str, set[str]]:
+    """The Message-IDs each recipient was given (a set: a repeated hand-off of a mail counts once)."""
+    found: dict[str, set[str]] = {}
+    for mail in mailbox.accepted:
+        found.setdefault(mail["To"].addresses[0].addr_spec, set()).add(mail["Message-ID"])
+    return found
 
 
 @pytest.fixture

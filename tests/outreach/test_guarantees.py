@@ -2,26 +2,22 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 import threading
-import time
 import uuid
-from collections import defaultdict
 from datetime import timedelta
-from pathlib import Path
-
-from sqlalchemy import select
 
 from aandacht import jobs
 from aandacht.app import create_app
 from aandacht.db import session, utcnow
 from aandacht.outreach import delivery, service
-from aandacht.outreach.models import Campaign, Message
+from aandacht.outreach.models import Campaign
 from aandacht.tenancy.context import tenant_context
-from tests.outreach.conftest import free_port
+from tests.outreach.conftest import (
+    free_port,
+    kill_worker_midway,
+    message_ids_per_recipient,
+    statuses_after_the_sweeper,
+)
 
 
 def test_the_same_job_run_twice_sends_once(
@@ -159,35 +155,14 @@ def test_a_worker_killed_mid_campaign_leaves_every_recipient_exactly_one_message
     assert jobs.queue_named(queued_app, "bulk").count == RECIPIENTS
     mailbox.delay = 0.15  # each mail takes a while, so the kill lands mid-campaign
 
-    environment = {**os.environ, **app_settings, **peer_settings, "REDIS_URL": redis_url}
-    log = (tmp_path / "worker.log").open("w")
-    worker = subprocess.Popen(
-        [str(Path(sys.executable).with_name("aandacht")), "worker", "--burst", "--queue", "bulk"],
-        env=environment,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 60
-    while len(mailbox.accepted) < RECIPIENTS // 3 and time.monotonic() < deadline and worker.poll() is None:
-        time.sleep(0.02)
-    os.killpg(worker.pid, signal.SIGKILL)  # the worker and the job it was running, at once
-    worker.wait()
-    log.close()
-    accepted_before = len(mailbox.accepted)
-    assert RECIPIENTS // 3 <= accepted_before < RECIPIENTS, (tmp_path / "worker.log").read_text()[-3000:]
+    settings = {**app_settings, **peer_settings, "REDIS_URL": redis_url}
+    log_path = tmp_path / "worker.log"
+    accepted_before = kill_worker_midway(settings, mailbox, after=RECIPIENTS // 3, log_path=log_path)
+    assert RECIPIENTS // 3 <= accepted_before < RECIPIENTS, log_path.read_text()[-3000:]
 
-    time_passes(tenant, minutes=delivery.STUCK_AFTER.total_seconds() / 60 + 1)
-    sweep(tenant, app=queued_app)
-    mailbox.delay = 0
-    jobs.run_worker(queued_app, ["bulk"], burst=True)
-
-    with queued_app.app_context(), tenant_context(tenant):
-        states = session.execute(select(Message.status, Message.attempts, Message.last_error)).all()
+    states = statuses_after_the_sweeper(queued_app, tenant, sweep, time_passes, mailbox)
     assert [state.status for state in states] == ["sent"] * RECIPIENTS, states
-    message_ids = defaultdict(set)
-    for mail in mailbox.accepted:
-        message_ids[mail["To"].addresses[0].addr_spec].add(mail["Message-ID"])
+    message_ids = message_ids_per_recipient(mailbox)
     assert sorted(message_ids) == sorted(addresses)
     assert all(len(found) == 1 for found in message_ids.values()), message_ids
     # Only a hand-off the kill cut between the server's answer and its record can be repeated: at most

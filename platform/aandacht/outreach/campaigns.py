@@ -314,8 +314,7 @@ def prepare(campaign_id: str) -> str:
         for start in range(0, len(audience), BATCH):
             due = _write_batch(campaign.id, plan, audience[start : start + BATCH], now, resuming=resuming)
             session.commit()
-            for message_id in due:
-                service.hand_over(message_id, campaign.id)
+            service.hand_over_many(due, bulk=True)
     except CampaignInvalid as problem:
         session.rollback()
         _stop(uuid.UUID(campaign_id), str(problem))
@@ -625,8 +624,7 @@ def _release_broadcast(campaign_id: uuid.UUID, now: datetime) -> None:
     )
     campaign.status, campaign.released_at = "released", now
     session.commit()
-    for message_id in ids:
-        service.hand_over(message_id, campaign_id)
+    service.hand_over_many(ids, bulk=True)
 
 
 def _finish_released(now: datetime) -> None:

@@ -10,6 +10,11 @@ A failure that may pass (a time-out, a 5xx answer) puts the message back in the 
 exponential back-off (`backoff`); a final one, or the last attempt, ends it as `failed` with the
 reason in `last_error`, and the next channel of its fallback gets a message of its own.
 
+`deliver_batch(message_ids)` is the same for a batch of messages (`service.DELIVER_BATCH` ids per
+job): campaigns and the sweeper hand their messages over in batches, because RQ forks a process per
+job, and a batch's e-mails share one SMTP connection. Each message of a batch is still claimed,
+handed over and recorded on its own, so the guarantee is the same as `deliver`'s.
+
 `sweep()` is the periodic job (every minute, per tenant): it takes back claims of workers that died
 (`sending` for longer than `STUCK_AFTER`) and hands every due message to the queue that has no job
 waiting for it (back-off over, a scheduled moment reached, or Redis was down when it was decided).
@@ -22,7 +27,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime, timedelta
 
 from flask import current_app, url_for
@@ -30,15 +35,13 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import or_, select, update
 
-from aandacht import jobs
 from aandacht.db import session, utcnow
 from aandacht.outreach import service, tracking
 from aandacht.outreach.channels import adapter
 from aandacht.outreach.channels.base import DeliveryFailed, HandOff, Outgoing, Recipient
 from aandacht.outreach.models import Message
-from aandacht.outreach.preferences import opted_out_channels, unsubscribe_token
+from aandacht.outreach.preferences import unsubscribe_token
 from aandacht.tenancy.context import CurrentTenant, require_tenant
-from aandacht.tenancy.scoping import get_scoped
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +56,9 @@ STUCK_AFTER = timedelta(minutes=10)
 HAND_OVER_AGAIN_AFTER = timedelta(minutes=5)
 #: The most messages one sweep hands over (the next sweep takes the rest).
 SWEEP_BATCH = 5000
+#: The messages of a batch claimed with one UPDATE (and their people read at once): a dying worker
+#: leaves at most this many claimed messages for the sweeper to take back.
+CLAIM_GROUP = 20
 
 
 def backoff(attempts: int) -> timedelta:
@@ -62,31 +68,68 @@ def backoff(attempts: int) -> timedelta:
 
 def deliver(message_id: str) -> str:
     """The delivery job of one message; returns `sent`, `retry`, `failed` or `skipped` (not claimable)."""
-    key = uuid.UUID(message_id)
-    now = utcnow()
-    if not _claim(key, now):
-        log.info("message %s not claimed: already sent, being sent or not due", message_id)
-        return "skipped"
-    message = get_scoped(Message, key)
-    if message is None:  # removed with its person since the claim
-        session.commit()
-        return "skipped"
+    [outcome] = _deliver_group([uuid.UUID(message_id)])
+    return outcome
+
+
+def deliver_batch(message_ids: list[str]) -> dict[str, int]:
+    """The delivery job of a batch of messages (a campaign's, the sweeper's); counts the outcomes.
+
+    The batch is delivered in groups of `CLAIM_GROUP`, exactly as `deliver` delivers its one message:
+    a group is claimed with one conditional UPDATE (a message claimed elsewhere is skipped) and its
+    people are read at once; then each message is handed off and recorded on its own, so the
+    not-recorded window stays one commit per message. All in one process (RQ forks one per job) and,
+    for e-mail, over one SMTP connection. A failure of one message retries that message only.
+    """
+    keys = [uuid.UUID(message_id) for message_id in message_ids]
+    outcomes: dict[str, int] = {}
+    with _email_connection():
+        for start in range(0, len(keys), CLAIM_GROUP):
+            for outcome in _deliver_group(keys[start : start + CLAIM_GROUP]):
+                outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    return outcomes
+
+
+def _deliver_group(keys: list[uuid.UUID]) -> list[str]:
+    """Claim the messages, read them and their people, then hand each over and record it; the outcomes."""
+    claimed = _claim_many(keys, utcnow())
+    outcomes = ["skipped"] * (len(keys) - len(claimed))
+    if len(claimed) < len(keys):
+        log.info("%d messages not claimed: already sent, being sent or not due", len(keys) - len(claimed))
+    if not claimed:
+        return outcomes
+    messages = session.execute(select(Message).where(Message.id.in_(claimed))).scalars().all()
+    reach = service.reach_of_many(list({message.person_id for message in messages}))
+    session.commit()  # no transaction stays open during the hand-offs
+    outcomes += ["skipped"] * (len(claimed) - len(messages))  # removed with their person since the claim
+    for message in sorted(messages, key=lambda found: keys.index(found.id)):
+        outcomes.append(_hand_off(message, reach.get(message.person_id)))
+    return outcomes
+
+
+def _hand_off(message: Message, reach: service.Reach | None) -> str:
+    """Hand one claimed message to its channel and record the outcome at once."""
     try:
-        if message.channel in opted_out_channels(message.person_id):
+        if reach is None:  # no longer there, or no longer active
+            raise service.UnknownPerson(str(message.person_id))
+        if message.channel in reach.switched_off:
             raise DeliveryFailed(_("The person switched this channel off."), permanent=True)
-        person = service.recipient(message.person_id)
-        session.commit()  # no transaction stays open during the hand-off
-        with _message_context(require_tenant(), person.locale):
-            hand_off = adapter(message.channel).send(_outgoing(message, person))
+        with _message_context(require_tenant(), reach.person.locale):
+            hand_off = adapter(message.channel).send(_outgoing(message, reach.person))
     except DeliveryFailed as failure:
-        return _record_failure(key, failure)
+        return _record_failure(message.id, failure)
     except service.UnknownPerson:
-        return _record_failure(key, DeliveryFailed(_("The person no longer exists."), permanent=True))
+        return _record_failure(message.id, DeliveryFailed(_("The person no longer exists."), permanent=True))
     except Exception as error:  # a fault of ours or a library's: recorded and retried like any failure
-        log.exception("delivery of message %s failed", message_id)
-        return _record_failure(key, DeliveryFailed(f"{type(error).__name__}: {error}"))
-    _record_sent(key, hand_off)
+        log.exception("delivery of message %s failed", message.id)
+        return _record_failure(message.id, DeliveryFailed(f"{type(error).__name__}: {error}"))
+    _record_sent(message.id, hand_off)
     return "sent"
+
+
+def _email_connection() -> AbstractContextManager[None]:
+    """The e-mail channel's shared connection for a batch (`Email.connection`)."""
+    return adapter("email").connection()  # type: ignore[attr-defined]
 
 
 def sweep() -> None:
@@ -130,26 +173,38 @@ def requeue(*, now: datetime | None = None, limit: int = SWEEP_BATCH) -> tuple[i
             .execution_options(synchronize_session=False)
         )
     session.commit()  # before the hand-over: an inline job must find the rows committed
-    for row in due:
-        queue = "bulk" if row.campaign_id is not None else "default"
-        jobs.enqueue(service.DELIVER, str(row.id), queue=queue, best_effort=True)
+    service.hand_over_many([row.id for row in due if row.campaign_id is not None], bulk=True)
+    service.hand_over_many([row.id for row in due if row.campaign_id is None], bulk=False)
     return stuck, len(ids)
 
 
 def _claim(key: uuid.UUID, now: datetime) -> bool:
     """Make the message `sending` if it is queued and due; True when this run won it (committed)."""
-    claimed = session.execute(
-        update(Message)
-        .where(
-            Message.id == key,
-            Message.status == "queued",
-            or_(Message.next_attempt_at.is_(None), Message.next_attempt_at <= now),
-        )
-        .values(status="sending", claimed_at=now, attempts=Message.attempts + 1)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    return bool(_claim_many([key], now))
+
+
+def _claim_many(keys: list[uuid.UUID], now: datetime) -> set[uuid.UUID]:
+    """Make those of the messages `sending` that are queued and due, in one UPDATE; the ids this run won.
+
+    Committed at once: of two runs claiming the same message only one gets it back.
+    """
+    # One UPDATE: PostgreSQL locks the rows in the order of the primary key's index, so two claims of
+    # overlapping groups wait for each other briefly (the loser then finds them `sending`), never deadlock.
+    claimed = set(
+        session.execute(
+            update(Message)
+            .where(
+                Message.id.in_(keys),
+                Message.status == "queued",
+                or_(Message.next_attempt_at.is_(None), Message.next_attempt_at <= now),
+            )
+            .values(status="sending", claimed_at=now, attempts=Message.attempts + 1)
+            .returning(Message.id)
+            .execution_options(synchronize_session=False)
+        ).scalars()
+    )
     session.commit()
-    return claimed == 1
+    return claimed
 
 
 def _record_sent(key: uuid.UUID, hand_off: HandOff) -> None:

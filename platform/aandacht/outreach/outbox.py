@@ -4,6 +4,11 @@ In the embedded default every message is written as one JSON file to the outbox 
 (`AANDACHT_OUTBOX_DIR`), where the demo and the tests read it; nothing leaves the machine. The
 channels of `aandacht.outreach.channels` hand their messages over through the same two functions,
 `write_to_outbox` and `send_smtp`.
+
+`smtp_session(url)` keeps one SMTP connection open for every `send_smtp` to that server inside it (a
+delivery batch: one connection for a hundred mails instead of a hundred); outside one, each mail has
+a connection of its own. After any failure the session's connection is closed and the next mail opens
+a fresh one, so a connection in an unknown state is never reused.
 """
 
 from __future__ import annotations
@@ -12,6 +17,9 @@ import json
 import smtplib
 import ssl
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from pathlib import Path
@@ -21,6 +29,51 @@ from urllib.parse import unquote, urlsplit
 from flask import current_app
 
 from aandacht.tenancy.context import current_tenant
+
+
+class SmtpSession:
+    """One SMTP connection to one server, opened at the first mail and reused by the next ones."""
+
+    def __init__(self, url: str, timeout: float) -> None:
+        self.url, self.timeout = url, timeout
+        self.client: smtplib.SMTP | None = None
+        #: How many connections this session opened (a failure closes one; the next mail opens another).
+        self.opened = 0
+
+    def send(self, message: EmailMessage) -> None:
+        """Hand `message` over on the open connection (opening it first when there is none)."""
+        try:
+            if self.client is None:
+                self.client = _connect(self.url, self.timeout)
+                self.opened += 1
+            self.client.send_message(message)
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        """Say goodbye to the server (QUIT) if a connection is open; errors on the way out are ignored."""
+        client, self.client = self.client, None
+        if client is not None:
+            try:
+                client.quit()
+            except (smtplib.SMTPException, OSError):
+                client.close()
+
+
+_session: ContextVar[SmtpSession | None] = ContextVar("aandacht_smtp_session", default=None)
+
+
+@contextmanager
+def smtp_session(url: str, *, timeout: float = 30) -> Iterator[SmtpSession]:
+    """Within this block, every `send_smtp` to `url` goes over one connection (opened when first needed)."""
+    opened = SmtpSession(url, timeout)
+    token = _session.set(opened)
+    try:
+        yield opened
+    finally:
+        _session.reset(token)
+        opened.close()
 
 
 def deliver_email(*, to: str, subject: str, text: str) -> None:
@@ -58,14 +111,31 @@ def write_to_outbox(channel: str, content: dict[str, Any]) -> None:
 
 
 def send_smtp(url: str, message: EmailMessage, *, timeout: float = 30) -> None:
-    """Hand `message` to the mail server of `url` (smtp://, smtp+starttls://, smtps://)."""
+    """Hand `message` to the mail server of `url` (smtp://, smtp+starttls://, smtps://).
+
+    Inside `smtp_session(url)` the session's connection is used; else one is opened for this mail.
+    """
+    open_session = _session.get()
+    if open_session is not None and open_session.url == url:
+        open_session.send(message)
+        return
+    with _connect(url, timeout) as client:
+        client.send_message(message)
+
+
+def _connect(url: str, timeout: float) -> smtplib.SMTP:
+    """A connected (and when asked, encrypted and logged-in) SMTP client for `url`."""
     parts = urlsplit(url)
     secure = parts.scheme == "smtps"
     port = parts.port or (465 if secure else 25)
     client_class = smtplib.SMTP_SSL if secure else smtplib.SMTP
-    with client_class(parts.hostname or "localhost", port, timeout=timeout) as client:
+    client = client_class(parts.hostname or "localhost", port, timeout=timeout)
+    try:
         if parts.scheme == "smtp+starttls":
             client.starttls(context=ssl.create_default_context())
         if parts.username:
             client.login(unquote(parts.username), unquote(parts.password or ""))
-        client.send_message(message)
+    except BaseException:
+        client.close()
+        raise
+    return client

@@ -162,9 +162,7 @@ def fire(rule: OutreachRule, *, now: datetime) -> int:
         if rows:
             session.execute(insert(Message), rows)
         session.commit()
-        for row in rows:
-            if row["handed_over_at"] is not None:
-                service.hand_over(row["id"], None)
+        service.hand_over_many([row["id"] for row in rows if row["handed_over_at"] is not None], bulk=False)
         written += len(rows)
     rule = session.execute(select(OutreachRule).where(OutreachRule.id == rule_id)).scalar_one()
     rule.last_run_at, rule.last_run_count = now, written

@@ -48,6 +48,9 @@ PREFERRED: dict[str, tuple[str, ...]] = {
 DEFAULT_ORDER = ("email", "sms", "push", "in_app")
 #: The delivery job (a name, so this module does not import the worker's).
 DELIVER = "aandacht.outreach.delivery:deliver"
+#: The delivery job of a batch of messages, and how many ids one such job carries.
+DELIVER_BATCH = "aandacht.outreach.delivery:deliver_batch"
+DELIVERY_BATCH_SIZE = 100
 
 
 class UnknownPerson(LookupError):
@@ -412,3 +415,16 @@ def hand_over(message_id: uuid.UUID, campaign_id: uuid.UUID | None) -> None:
     """Give the queue the delivery job of a due message (after the caller's commit; only its id)."""
     queue = "bulk" if campaign_id is not None else "default"
     jobs.enqueue(DELIVER, str(message_id), queue=queue, best_effort=True)
+
+
+def hand_over_many(message_ids: Sequence[uuid.UUID], *, bulk: bool) -> None:
+    """Give the queue the due messages in batches of `DELIVERY_BATCH_SIZE` ids (after the caller's commit).
+
+    One job per batch, not per message: RQ forks a process for every job, which would cap delivery at
+    a few dozen messages a second per worker. `bulk`: a campaign's messages, on the queue that waits
+    for everything else.
+    """
+    ids = [str(message_id) for message_id in message_ids]
+    for start in range(0, len(ids), DELIVERY_BATCH_SIZE):
+        batch = ids[start : start + DELIVERY_BATCH_SIZE]
+        jobs.enqueue(DELIVER_BATCH, batch, queue="bulk" if bulk else "default", best_effort=True)

@@ -9,6 +9,8 @@ duplicates by Message-ID show it once.
 from __future__ import annotations
 
 import smtplib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, parseaddr
@@ -20,7 +22,7 @@ from markupsafe import Markup
 from aandacht.config import Settings
 from aandacht.db import utcnow
 from aandacht.outreach.channels.base import DeliveryFailed, HandOff, Outgoing, Recipient
-from aandacht.outreach.outbox import send_smtp, write_to_outbox
+from aandacht.outreach.outbox import send_smtp, smtp_session, write_to_outbox
 
 #: The colour of the mail's header when the tenant declares none (the Rijkshuisstijl's blue).
 DEFAULT_COLOUR = "#154273"
@@ -34,6 +36,16 @@ class Email:
     def reaches(self, recipient: Recipient) -> bool:
         """Whether the person has an e-mail address."""
         return bool(recipient.email)
+
+    @contextmanager
+    def connection(self) -> Iterator[None]:
+        """Every `send` inside this block shares one SMTP connection (a delivery batch's mails)."""
+        settings: Settings = current_app.extensions["aandacht.settings"]
+        if settings.smtp_url is None:
+            yield
+            return
+        with smtp_session(settings.smtp_url, timeout=settings.send_timeout):
+            yield
 
     def send(self, outgoing: Outgoing) -> HandOff:
         """Hand the mail to the SMTP server (or write it to the outbox); SMTP's 5xx answers are final."""
