@@ -26,9 +26,11 @@ from aandacht.personalisation.types import (
     FitRule,
     InvalidDetail,
     ProfileTag,
+    Suggests,
     Wants,
+    answers,
 )
-from aandacht.profiles.definitions import PREFER_NOT_TO_SAY, Option, ProfileAttribute
+from aandacht.profiles.definitions import Option, ProfileAttribute
 from aandacht_werk.attributes import ATTRIBUTES, SECTORS
 from aandacht_werk.i18n import lazy_gettext, translations
 
@@ -64,14 +66,6 @@ def slug(text: str) -> str:
     """A place as a tag value: lower case, no accents, dashes (`Koog aan de Zaan`: `koog-aan-de-zaan`)."""
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
-
-
-def _held(values: Mapping[str, Any], key: str) -> list[Any]:
-    """The answers a person gave to `key` (none when unanswered or "prefer not to say")."""
-    value = values.get(key)
-    if value is None or value == PREFER_NOT_TO_SAY:
-        return []
-    return list(value) if isinstance(value, list) else [value]
 
 
 def _number(values: Mapping[str, Any], key: str) -> float | None:
@@ -182,29 +176,6 @@ _TOPIC = ContentField("topic", lazy_gettext("Topic"), "choice", TOPICS, required
 
 
 @dataclass(frozen=True)
-class Suggests(FitRule):
-    """Items tagged `tag` fit people whose `attribute` holds one of `values` (the positive of `Avoids`)."""
-
-    attribute: str
-    values: tuple[Any, ...]
-    tag: str
-    reason: object
-    weight: float = 1.0
-
-    @property
-    @override
-    def reads(self) -> tuple[str, ...]:  # type: ignore[override]
-        return (self.attribute,)
-
-    @override
-    def tags(
-        self, values: Mapping[str, Any], attributes: Mapping[str, ProfileAttribute]
-    ) -> Iterable[ProfileTag]:
-        if any(value in self.values for value in _held(values, self.attribute)):
-            yield ProfileTag(self.tag, self.weight, str(self.reason))
-
-
-@dataclass(frozen=True)
 class InRange(FitRule):
     """Items tagged `tag` fit people whose number or scale answer to `attribute` is `low` to `high`.
 
@@ -241,7 +212,7 @@ class HoursWanted(FitRule):
     def tags(
         self, values: Mapping[str, Any], attributes: Mapping[str, ProfileAttribute]
     ) -> Iterator[ProfileTag]:
-        wanted = next(iter(_held(values, "werk.hours_type")), None)
+        wanted = next(iter(answers(values, "werk.hours_type")), None)
         hours = _number(values, "werk.hours_per_week")
         if wanted is None and hours is not None and hours > 0:
             wanted = "full_time" if hours >= FULL_TIME_HOURS else "part_time"
@@ -264,7 +235,7 @@ class LicenceFit(FitRule):
     def tags(
         self, values: Mapping[str, Any], attributes: Mapping[str, ProfileAttribute]
     ) -> Iterator[ProfileTag]:
-        answered = set(_held(values, "werk.driving_licence"))
+        answered = set(answers(values, "werk.driving_licence"))
         if not answered:
             return
         held = set(answered)
@@ -292,11 +263,11 @@ class CertificateFit(FitRule):
     def tags(
         self, values: Mapping[str, Any], attributes: Mapping[str, ProfileAttribute]
     ) -> Iterator[ProfileTag]:
-        listed = _held(values, "werk.certificates")
+        listed = answers(values, "werk.certificates")
         held = set(listed)
         known = {option.value for option in _options("werk.certificates")} if listed else set()
         for key, certificate in (("werk.forklift_certificate", "forklift"), ("werk.code_95", "code_95")):
-            answer = _held(values, key)
+            answer = answers(values, key)
             if answer:
                 known.add(certificate)
                 if answer[0] is True:
@@ -322,7 +293,7 @@ class DutchLevelFit(FitRule):
     def tags(
         self, values: Mapping[str, Any], attributes: Mapping[str, ProfileAttribute]
     ) -> Iterator[ProfileTag]:
-        level = next(iter(_held(values, "werk.dutch_level")), None)
+        level = next(iter(answers(values, "werk.dutch_level")), None)
         if level not in _DUTCH_LEVELS:
             return
         speaks = _DUTCH_LEVELS.index(level)
@@ -344,7 +315,7 @@ class NoOwnTransport(FitRule):
     def tags(
         self, values: Mapping[str, Any], attributes: Mapping[str, ProfileAttribute]
     ) -> Iterator[ProfileTag]:
-        ways = set(_held(values, "werk.transport"))
+        ways = set(answers(values, "werk.transport"))
         if ways and not ways & _MOTORISED:
             reason = lazy_gettext("You have no car, scooter or motorbike.")
             yield ProfileTag("needs:own_transport", -1.0, str(reason))
@@ -359,8 +330,8 @@ class ChildcareNeeded(FitRule):
     def tags(
         self, values: Mapping[str, Any], attributes: Mapping[str, ProfileAttribute]
     ) -> Iterator[ProfileTag]:
-        young = set(_held(values, "werk.children_ages")) & _YOUNG_CHILDREN
-        if young and set(_held(values, "werk.childcare_arranged")) & {"no", "partly"}:
+        young = set(answers(values, "werk.children_ages")) & _YOUNG_CHILDREN
+        if young and set(answers(values, "werk.childcare_arranged")) & {"no", "partly"}:
             reason = lazy_gettext("You may need childcare when you work.")
             yield ProfileTag("topic:childcare", 1.0, str(reason))
 

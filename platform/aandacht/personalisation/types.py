@@ -140,7 +140,9 @@ class FitRule:
         raise NotImplementedError
 
 
-def _held(value: Any) -> list[Any]:
+def answers(values: Mapping[str, Any], key: str) -> list[Any]:
+    """The answers a person gave to `key`, as a list (none when unanswered or "prefer not to say")."""
+    value = values.get(key)
     if value is None or value == PREFER_NOT_TO_SAY:
         return []
     return list(value) if isinstance(value, list) else [value]
@@ -178,24 +180,21 @@ class Wants(FitRule):
         self, values: Mapping[str, Any], attributes: Mapping[str, ProfileAttribute]
     ) -> Iterable[ProfileTag]:
         attribute = attributes.get(self.attribute)
-        for value in _held(values.get(self.attribute)):
+        for value in answers(values, self.attribute):
             token = str(value).lower() if isinstance(value, bool) else str(value)
             reason = str(self.reason) % {"value": _option_label(attribute, value)}
             yield ProfileTag(f"{self.prefix}:{token}", self.weight, reason)
 
 
 @dataclass(frozen=True)
-class Avoids(FitRule):
-    """Items tagged `tag` do not fit people whose `attribute` holds `value`.
-
-    "No lawnmower for someone on the sixth floor": `Avoids("home", "flat", "needs:garden", ...)`.
-    """
+class Suggests(FitRule):
+    """Items tagged `tag` fit people whose `attribute` holds one of `values` (`Avoids` the other way)."""
 
     attribute: str
-    value: Any
+    values: tuple[Any, ...]
     tag: str
     reason: object
-    weight: float = -3.0
+    weight: float = 1.0
 
     @property
     @override
@@ -206,8 +205,19 @@ class Avoids(FitRule):
     def tags(
         self, values: Mapping[str, Any], attributes: Mapping[str, ProfileAttribute]
     ) -> Iterable[ProfileTag]:
-        if self.value in _held(values.get(self.attribute)):
+        if any(value in self.values for value in answers(values, self.attribute)):
             yield ProfileTag(self.tag, self.weight, str(self.reason))
+
+
+@dataclass(frozen=True)
+class Avoids(Suggests):
+    """Items tagged `tag` do not fit people whose `attribute` holds `value`.
+
+    "No lawnmower for someone on the sixth floor": `Avoids("home", "flat", "needs:garden", ...)`.
+    """
+
+    def __init__(self, attribute: str, value: Any, tag: str, reason: object, weight: float = -3.0) -> None:
+        super().__init__(attribute, (value,), tag, reason, weight)
 
 
 @dataclass(frozen=True)
