@@ -18,6 +18,7 @@ from aandacht.accounts import limits, oidc, permissions, sessions
 from aandacht.accounts import models as _account_models  # noqa: F401 - registers the account tables
 from aandacht.accounts import views as account_views
 from aandacht.accounts.csrf import csrf
+from aandacht.attention import models as _attention_models  # noqa: F401 - registers the contact moments
 from aandacht.config import ConfigError, ServiceUnavailable, Settings, load_settings
 from aandacht.outreach import app_views as message_views
 from aandacht.outreach import (

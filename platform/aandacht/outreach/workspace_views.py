@@ -14,9 +14,11 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
 from aandacht.accounts.permissions import Permission, requires
+from aandacht.attention import service as attention
 from aandacht.db import session
 from aandacht.outreach import message_templates, service
 from aandacht.outreach.message_templates import TemplateInvalid
+from aandacht.outreach.models import Message
 from aandacht.profiles.views import person_of_caseload
 
 blueprint = Blueprint("outreach_workspace", __name__, template_folder="templates")
@@ -57,6 +59,7 @@ def person_messages(person_id: uuid.UUID) -> str | tuple[str, int] | Response:
             errors["body"] = _("Write a message of at most %(count)d characters.", count=LONGEST_BODY)
         if not errors:
             message = service.send_to_person(person.id, subject=subject, body=body, actor_id=g.principal.id)
+            _record_contact(message)
             session.commit()
             flash(
                 _("The message is on its way: %(channel)s.", channel=CHANNEL_NAMES[message.channel][1]),
@@ -96,6 +99,15 @@ def _send_template(person_id: uuid.UUID, template_id: str, errors: dict[str, str
         session.rollback()
         errors["template_id"] = " ".join(problem for found in invalid.errors.values() for problem in found)
         return None
+    _record_contact(message)
     session.commit()
     flash(_("The message is on its way: %(channel)s.", channel=CHANNEL_NAMES[message.channel][1]), "info")
     return redirect(url_for("outreach_workspace.person_messages", person_id=person_id))
+
+
+def _record_contact(message: Message) -> None:
+    """A personal message that some channel takes is a contact moment of the coach with the person."""
+    if message.status != "failed":
+        attention.record_contact_by(
+            g.principal, person_id=message.person_id, kind="message", source_id=message.id
+        )
