@@ -41,6 +41,8 @@ from aandacht.profiles import cards as profile_cards
 from aandacht.profiles import import_views
 from aandacht.profiles import models as _profile_models  # noqa: F401 - registers the profile tables
 from aandacht.profiles import views as profile_views
+from aandacht.research import models as _research_models  # noqa: F401 - registers the outcome table
+from aandacht.research import views as outcome_views
 from aandacht.segments import service as _segments  # noqa: F401 - registers the segment tables and demand
 from aandacht.segments import views as segment_views
 from aandacht.tenancy import models as _tenancy_models  # noqa: F401 - registers the tenant tables
@@ -109,6 +111,7 @@ def create_app(config: Mapping[str, str] | None = None) -> Flask:
     app.register_blueprint(template_views.blueprint)
     app.register_blueprint(campaign_views.blueprint)
     app.register_blueprint(rule_views.blueprint)
+    app.register_blueprint(outcome_views.blueprint)
     api.init_app(app)
     app.register_error_handler(HTTPException, views.render_error)
     cli.init_app(app)

@@ -25,6 +25,7 @@ from flask import Blueprint, Flask, abort, request
 from aandacht.db import Base, TenantScoped
 from aandacht.personalisation.types import ContentType
 from aandacht.profiles.definitions import ProfileAttribute, Questionnaire
+from aandacht.research.types import OutcomeType
 from aandacht.schedule import Periodic
 from aandacht.segments.language import Predicate
 from aandacht.tenancy.context import CurrentTenant, current_tenant
@@ -112,6 +113,10 @@ class Domain:
         """
         return []
 
+    def outcome_types(self) -> list[OutcomeType]:
+        """Outcomes that coaches, imports and integrations register, each named `<name>.<outcome>`."""
+        return []
+
     def cli(self) -> click.Group | None:
         """A command group, mounted as `aandacht <name> …`."""
         return None
@@ -185,6 +190,15 @@ class DomainRegistry:
             kind
             for domain in self.enabled_for(tenant)
             for kind in domain.content_types()
+            if kind.key.startswith(f"{domain.name}.")
+        ]
+
+    def outcome_types(self, tenant: CurrentTenant | None) -> list[OutcomeType]:
+        """The outcome types that the tenant's enabled domains add, each under its own name."""
+        return [
+            kind
+            for domain in self.enabled_for(tenant)
+            for kind in domain.outcome_types()
             if kind.key.startswith(f"{domain.name}.")
         ]
 

@@ -5,6 +5,7 @@ from pathlib import Path
 from aandacht.personalisation.types import ContentType
 from aandacht.plugins import Domain
 from aandacht.profiles.definitions import ProfileAttribute, Questionnaire
+from aandacht.research.types import OutcomeType
 from aandacht.tenancy.context import CurrentTenant
 from aandacht_werk.attributes import ATTRIBUTES, CATEGORIES
 from aandacht_werk.content import CONTENT_TYPES
@@ -15,6 +16,7 @@ from aandacht_werk.demo import (
     load_demo_segments,
 )
 from aandacht_werk.i18n import translations as _translations
+from aandacht_werk.outcomes import OUTCOME_TYPES
 from aandacht_werk.questionnaires import QUESTIONNAIRES
 
 _HERE = Path(__file__).parent
@@ -43,6 +45,10 @@ class WerkDomain(Domain):
     def content_types(self) -> list[ContentType]:
         """Vacancies, tips, workshops, job fairs and work abroad, matched to a job seeker's answers."""
         return list(CONTENT_TYPES)
+
+    def outcome_types(self) -> list[OutcomeType]:
+        """Work or study that ends the benefit, part-time work beside it, and an end for another reason."""
+        return list(OUTCOME_TYPES)
 
     def load_demo_data(self, tenant: CurrentTenant) -> None:
         """Demo job-seeker profiles, two saved selections, content, and two months of interactions."""

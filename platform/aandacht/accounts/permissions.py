@@ -91,6 +91,8 @@ SCOPES: dict[str, str] = {
     "templates:write": "Create, change and delete message templates (one's own; a team lead's token any).",
     "campaigns:read": "Read the tenant's campaigns and their results.",
     "campaigns:write": "Create, change, send and cancel campaigns to people the owner may see.",
+    "outcomes:read": "Read the outcomes (work, study, an ended benefit) of the people the owner may see.",
+    "outcomes:write": "Register and remove outcomes of the people the owner may see.",
 }
 
 #: What an integration client (acting as itself, not as a person) may do with each scope.
@@ -107,6 +109,9 @@ SCOPE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     # A campaign's audience is resolved as the staff member who made it; an integration has none.
     "campaigns:read": frozenset(),
     "campaigns:write": frozenset(),
+    # A benefits system registers the outcomes of everyone the organisation serves.
+    "outcomes:read": frozenset({Permission.PEOPLE_VIEW_ALL}),
+    "outcomes:write": frozenset({Permission.PEOPLE_VIEW_ALL}),
 }
 
 

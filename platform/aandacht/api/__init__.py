@@ -18,6 +18,7 @@ from aandacht.api import (
     feed,
     me,
     oauth,
+    outcomes,
     people,
     profiles,
     questions,
@@ -40,6 +41,7 @@ RESOURCES = (
     templates.blp,
     campaigns.blp,
     rules.blp,
+    outcomes.blp,
     credentials.blp,
     oauth.blp,
 )

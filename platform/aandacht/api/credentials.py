@@ -57,6 +57,8 @@ _PERSONAL_SCOPE_NEEDS = {
     "templates:write": (frozenset({Permission.CASELOAD_VIEW}),),
     "campaigns:read": (frozenset({Permission.CASELOAD_VIEW}),),
     "campaigns:write": (frozenset({Permission.CASELOAD_VIEW}),),
+    "outcomes:read": (frozenset({Permission.CASELOAD_VIEW}), frozenset({Permission.PEOPLE_VIEW_ALL})),
+    "outcomes:write": (frozenset({Permission.CASELOAD_VIEW}), frozenset({Permission.PEOPLE_VIEW_ALL})),
 }
 _SORT_KEYS = {
     "created_at": lambda credential: credential.created_at,
