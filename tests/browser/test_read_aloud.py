@@ -52,7 +52,8 @@ def test_a_resident_has_a_card_read_aloud_or_only_what_they_selected(site, page,
 
     page.evaluate(
         """() => {
-          const words = [...document.querySelectorAll('p')].find(p => p.textContent === 'Kom langs voor koffie.');
+          const paragraphs = [...document.querySelectorAll('p')];
+          const words = paragraphs.find(p => p.textContent === 'Kom langs voor koffie.');
           const range = document.createRange();
           range.selectNodeContents(words);
           getSelection().removeAllRanges();
