@@ -28,6 +28,7 @@ from aandacht.outreach import (
     unsubscribe,
     workspace_views,
 )
+from aandacht.outreach import events as _outreach_events  # noqa: F401 - connects rules to the engines' hooks
 from aandacht.outreach import models as _outreach_models  # noqa: F401 - registers the message table
 from aandacht.outreach import views as outbox_views
 from aandacht.personalisation import app_views as feed_views
