@@ -19,13 +19,13 @@ from aandacht.db import session, utcnow
 from aandacht.outreach import events, rules
 from aandacht.outreach.campaigns import CampaignInvalid
 from aandacht.outreach.event_kinds import EventKind
-from aandacht.outreach.models import Message, OutreachEvent
+from aandacht.outreach.models import OutreachEvent
 from aandacht.outreach.rules import RuleFields
 from aandacht.outreach.signals import event_happened
 from aandacht.personalisation.catalogue import ItemFields, save_item
 from aandacht.profiles.service import set_values
-from aandacht.segments.service import SegmentFields, save_segment
 from aandacht.segments.language import Viewer
+from aandacht.segments.service import SegmentFields, save_segment
 from aandacht.tenancy.context import tenant_context
 from tests.outreach.test_rules import rule_messages
 
@@ -130,7 +130,9 @@ def test_a_published_item_reaches_the_people_who_may_see_it_through_a_job(
     with outreach_app.app_context(), tenant_context(tenant):
         segment = save_segment(SegmentFields(name="App", predicate=APP_USERS), Viewer.system())
         segment_id = segment.id
-    rule_id = save(outreach_app, tenant, principal, event="content.published", event_params={"type": "core.news"})
+    rule_id = save(
+        outreach_app, tenant, principal, event="content.published", event_params={"type": "core.news"}
+    )
     with outreach_app.app_context(), tenant_context(tenant):
         item = save_item(
             ItemFields(
