@@ -22,6 +22,7 @@ from aandacht.config import ConfigError, ServiceUnavailable, Settings, load_sett
 from aandacht.outreach import app_views as message_views
 from aandacht.outreach import (
     campaign_views,
+    reports,
     rule_views,
     template_views,
     tracking,
@@ -105,6 +106,7 @@ def create_app(config: Mapping[str, str] | None = None) -> Flask:
     app.register_blueprint(message_views.blueprint)
     app.register_blueprint(unsubscribe.blueprint)
     app.register_blueprint(tracking.blueprint)
+    app.register_blueprint(reports.blueprint)
     app.register_blueprint(workspace_views.blueprint)
     app.register_blueprint(template_views.blueprint)
     app.register_blueprint(campaign_views.blueprint)
