@@ -15,11 +15,12 @@ from sqlalchemy import select
 
 from aandacht.accounts import service as accounts
 from aandacht.accounts.principal import Principal
+from aandacht.accounts.signals import person_joined
 from aandacht.db import session, utcnow
 from aandacht.outreach import events, rules
 from aandacht.outreach.campaigns import CampaignInvalid
 from aandacht.outreach.event_kinds import EventKind
-from aandacht.outreach.models import OutreachEvent
+from aandacht.outreach.models import Message, OutreachEvent
 from aandacht.outreach.rules import RuleFields
 from aandacht.outreach.signals import event_happened
 from aandacht.personalisation.catalogue import ItemFields, save_item
@@ -63,9 +64,11 @@ def test_a_person_who_joins_gets_the_welcome_in_the_same_transaction(outreach_ap
         "Fijn dat u er bent.",
     )
     with outreach_app.app_context(), tenant_context(tenant):  # a joining that is rolled back sends nothing
-        accounts.stage_person(display_name="Teruggedraaid")
+        person = accounts.stage_person(display_name="Teruggedraaid")
         session.flush()
-        events.happened("person.joined", [uuid.uuid4()], {})
+        person_joined.send(person_ids=[person.id])
+        written = select(Message).where(Message.person_id == person.id)
+        assert len(session.execute(written).scalars().all()) == 1  # in the joining's transaction
         session.rollback()
     assert len(rule_messages(outreach_app, tenant, rule_id)) == 1
 
@@ -222,3 +225,15 @@ def test_the_periodic_check_leaves_event_rules_alone(outreach_app, lead, create_
     save(outreach_app, tenant, principal, event="person.joined", cooldown_days=1)
     with outreach_app.app_context(), tenant_context(tenant):
         assert rules.check_rules(now=utcnow() + timedelta(days=3)) == {}
+
+
+def test_handled_events_are_removed_after_a_week(outreach_app, lead):
+    tenant, principal = lead
+    save(outreach_app, tenant, principal, event="person.joined")
+    with outreach_app.app_context(), tenant_context(tenant):
+        events.happened("person.joined", [uuid.uuid4() for _ in range(events.IN_TRANSACTION + 1)], {})
+        session.commit()  # handled at once: jobs run inline here
+        assert events.hand_over_again(now=utcnow() + timedelta(days=6)) == 0
+        assert len(session.execute(select(OutreachEvent)).scalars().all()) == 1
+        events.hand_over_again(now=utcnow() + timedelta(days=8))
+        assert session.execute(select(OutreachEvent)).scalars().all() == []

@@ -9,8 +9,9 @@ out of its cooldown, on the channels that reach them after opt-outs, with quiet 
 An event that concerns many people (more than `IN_TRANSACTION`, or a content item, whose people are
 everyone who may see it) is written as an `OutreachEvent` row in the same transaction instead, and a
 job carrying its id (`handle`) fires the rules in batches. The periodic `hand_over_again` gives the
-queue every event whose job did not come. A rule that fails (its template or maker is gone) never
-stops the event: it is skipped in the request and logged, and switched off by the job.
+queue every event whose job did not come (and removes handled events after a week). A rule that
+fails (its template or maker is gone) never stops the event: it is skipped in the request and
+logged, and switched off by the job.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import delete, or_, select
+from sqlalchemy.exc import IntegrityError
 
 from aandacht import jobs
 from aandacht.accounts.signals import person_joined
@@ -48,6 +50,8 @@ IN_TRANSACTION = 20
 HANDLE = "aandacht.outreach.events:handle"
 #: An event whose job has not come after this long is handed to the queue again.
 HAND_OVER_AGAIN_AFTER = timedelta(minutes=5)
+#: A handled event is kept this long (to see what happened), then removed: its messages stay.
+KEEP_HANDLED = timedelta(days=7)
 _FAILURES = (CampaignInvalid, SelectionInvalid, TemplateInvalid)
 
 
@@ -105,7 +109,7 @@ def _fire_here(
             ]
             rows = rules.due_rows(rule, _plan(rule, definition, details, now), audience, now)
             session.add_all(Message(**row) for row in rows)
-    except _FAILURES as failure:
+    except (*_FAILURES, IntegrityError) as failure:  # IntegrityError: the same event at once, elsewhere
         log.warning("outreach rule %s skipped on event %s: %s", rule.id, definition.key, failure)
         return
     # Held by `aandacht.jobs` until the event's transaction commits (the savepoint flushed the rows).
@@ -166,8 +170,16 @@ def _fire_for_event(rule: OutreachRule, definition: EventKind, event: OutreachEv
 
 
 def hand_over_again(*, now: datetime | None = None) -> int:
-    """The periodic job: give the queue every event not handled whose job did not come; how many."""
+    """The periodic job: give the queue every event not handled whose job did not come; how many.
+
+    It also removes the events handled longer than `KEEP_HANDLED` ago.
+    """
     now = now or utcnow()
+    session.execute(
+        delete(OutreachEvent)
+        .where(OutreachEvent.handled_at < now - KEEP_HANDLED)
+        .execution_options(synchronize_session=False)
+    )
     waiting = list(
         session.execute(
             select(OutreachEvent).where(
