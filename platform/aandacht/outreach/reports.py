@@ -22,6 +22,7 @@ import hmac
 import logging
 import uuid
 from collections.abc import Sequence
+from contextlib import suppress
 from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, g, jsonify, request, url_for
@@ -85,9 +86,10 @@ def record_sms_reports(results: Sequence[dict[str, Any]]) -> dict[str, int]:
         else:
             message.status, message.failed_at = "failed", utcnow()
             message.last_error = _sms_reason(status, result.get("error"))[:500]
-            service.fall_back(message)
+            with suppress(service.UnknownPerson):  # no longer there: nobody to fall back to
+                service.fall_back(message)
             counted["failed"] += 1
-        session.commit()
+        session.commit()  # each report on its own: a lock is held one message long
     session.commit()
     return counted
 
