@@ -24,6 +24,7 @@ from aandacht.outreach.models import Message, OutreachEvent
 from aandacht.outreach.rules import RuleFields
 from aandacht.outreach.signals import event_happened
 from aandacht.personalisation.catalogue import ItemFields, save_item
+from aandacht.personalisation.library import LibraryFields, adopt, save_library_item
 from aandacht.profiles.service import set_values
 from aandacht.segments.language import Viewer
 from aandacht.segments.service import SegmentFields, save_segment
@@ -237,3 +238,18 @@ def test_handled_events_are_removed_after_a_week(outreach_app, lead):
         assert len(session.execute(select(OutreachEvent)).scalars().all()) == 1
         events.hand_over_again(now=utcnow() + timedelta(days=8))
         assert session.execute(select(OutreachEvent)).scalars().all() == []
+
+
+def test_an_item_taken_from_the_library_is_new_content_too(outreach_app, lead, create_person):
+    tenant, principal = lead
+    person = create_person(tenant)
+    rule_id = save(outreach_app, tenant, principal, event="content.published")
+    with outreach_app.app_context(), tenant_context(tenant):
+        source = save_library_item(
+            LibraryFields(
+                key=f"tip-{uuid.uuid4().hex[:6]}", type="core.news", title="Een goed cv", body="Kort."
+            )
+        )
+        adopt(source)
+        adopt(source)  # adopting twice keeps one item, and one message
+    assert [m.person_id for m in rule_messages(outreach_app, tenant, rule_id)] == [person]
