@@ -23,12 +23,14 @@ from aandacht.config import ConfigError, ServiceUnavailable, Settings, load_sett
 from aandacht.outreach import app_views as message_views
 from aandacht.outreach import (
     campaign_views,
+    reports,
     rule_views,
     template_views,
     tracking,
     unsubscribe,
     workspace_views,
 )
+from aandacht.outreach import events as _outreach_events  # noqa: F401 - connects rules to the engines' hooks
 from aandacht.outreach import models as _outreach_models  # noqa: F401 - registers the message table
 from aandacht.outreach import views as outbox_views
 from aandacht.personalisation import app_views as feed_views
@@ -107,6 +109,7 @@ def create_app(config: Mapping[str, str] | None = None) -> Flask:
     app.register_blueprint(message_views.blueprint)
     app.register_blueprint(unsubscribe.blueprint)
     app.register_blueprint(tracking.blueprint)
+    app.register_blueprint(reports.blueprint)
     app.register_blueprint(workspace_views.blueprint)
     app.register_blueprint(template_views.blueprint)
     app.register_blueprint(campaign_views.blueprint)

@@ -169,12 +169,16 @@ def _note_write(flushed: AppSession, _context) -> None:
 
 
 def _hand_over_after_commit(committed: AppSession) -> None:
+    if committed.in_nested_transaction():  # a savepoint released: the transaction goes on
+        return
     committed.info.pop(_WROTE, None)
     for spec, queue, best_effort in committed.info.pop(_PENDING, []):
         _dispatch(spec, queue, best_effort)
 
 
 def _drop_after_rollback(rolled_back: AppSession) -> None:
+    if rolled_back.in_nested_transaction():  # a savepoint rolled back: the transaction goes on
+        return
     rolled_back.info.pop(_WROTE, None)
     dropped = rolled_back.info.pop(_PENDING, [])
     if dropped:

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from flask import Blueprint, Flask, abort, request
@@ -30,6 +31,9 @@ from aandacht.schedule import Periodic
 from aandacht.segments.language import Predicate
 from aandacht.tenancy.context import CurrentTenant, current_tenant
 from aandacht.tenancy.keys import tenant_key_problems
+
+if TYPE_CHECKING:
+    from aandacht.outreach.event_kinds import EventKind
 
 __all__ = [
     "Domain",
@@ -117,6 +121,13 @@ class Domain:
         """Outcomes that coaches, imports and integrations register, each named `<name>.<outcome>`."""
         return []
 
+    def outreach_events(self) -> list[EventKind]:
+        """Events of the domain that outreach rules can wait for, each named `<name>.<event>`.
+
+        The domain sends `aandacht.outreach.signals.event_happened` when one happens (docs/plugins.md).
+        """
+        return []
+
     def cli(self) -> click.Group | None:
         """A command group, mounted as `aandacht <name> …`."""
         return None
@@ -199,6 +210,15 @@ class DomainRegistry:
             kind
             for domain in self.enabled_for(tenant)
             for kind in domain.outcome_types()
+            if kind.key.startswith(f"{domain.name}.")
+        ]
+
+    def outreach_events(self, tenant: CurrentTenant | None) -> list[EventKind]:
+        """The outreach events that the tenant's enabled domains add, each under its own name."""
+        return [
+            kind
+            for domain in self.enabled_for(tenant)
+            for kind in domain.outreach_events()
             if kind.key.startswith(f"{domain.name}.")
         ]
 

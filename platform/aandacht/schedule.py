@@ -101,6 +101,8 @@ PERIODIC: tuple[Periodic, ...] = (
     Periodic("aandacht.outreach.campaigns:release_due", cron="* * * * *", queue="default"),
     # Triggered messages: whoever meets a rule's condition gets its message (once per cooldown).
     Periodic("aandacht.outreach.rules:check_rules", cron="*/15 * * * *", queue="bulk"),
+    # Events for many people whose job did not come go to the queue again.
+    Periodic("aandacht.outreach.events:hand_over_again", cron="*/5 * * * *", queue="default"),
 )
 
 

@@ -201,10 +201,69 @@ def infobip_accepts(request: Recorded) -> Answer:
     )
 
 
+#: Infobip's report statuses and errors by group, as its "Receive outbound SMS message report" shows them.
+REPORT_STATUSES = {
+    "DELIVERED": (
+        {"groupId": 3, "name": "DELIVERED_TO_HANDSET", "description": "Message delivered to handset"}
+    ),
+    "UNDELIVERABLE": (
+        {"groupId": 2, "name": "UNDELIVERABLE_NOT_DELIVERED", "description": "Message sent not delivered"}
+    ),
+    "EXPIRED": ({"groupId": 4, "name": "EXPIRED_EXPIRED", "description": "Message expired"}),
+    "REJECTED": ({"groupId": 5, "name": "REJECTED_NETWORK", "description": "Network is forbidden"}),
+}
+
+
+class InfobipGateway(HttpPeer):
+    """Infobip's Send SMS API, and its delivery reports to the address each message asked them at."""
+
+    def __init__(self) -> None:
+        super().__init__(infobip_accepts)
+
+    def reports(self, group: str) -> list[tuple[str, dict[str, Any]]]:
+        """For each message received so far: (its report address, the report of `group` Infobip posts)."""
+        found = []
+        for request in self.received:
+            for message in request.json()["messages"]:
+                url = message["webhooks"]["delivery"]["url"]
+                destination = message["destinations"][0]
+                status = {"groupName": group, "id": 5, **REPORT_STATUSES[group]}
+                error = {"groupId": 0, "groupName": "OK", "id": 0, "name": "NO_ERROR", "permanent": False}
+                if group != "DELIVERED":
+                    error = {
+                        "groupId": 1,
+                        "groupName": "HANDSET_ERRORS",
+                        "id": 27,
+                        "name": "EC_ABSENT_SUBSCRIBER",
+                        "description": "Absent subscriber",
+                        "permanent": False,
+                    }
+                result = {
+                    "bulkId": uuid.uuid4().hex,
+                    "messageId": destination["messageId"],
+                    "to": destination["to"],
+                    "sentAt": "2026-12-06T07:00:00.000+0000",
+                    "doneAt": "2026-12-06T07:00:05.000+0000",
+                    "smsCount": 1,
+                    "price": {"pricePerMessage": 0.07, "currency": "EUR"},
+                    "status": status,
+                    "error": error,
+                }
+                found.append((url, {"results": [result]}))
+        return found
+
+    def send_reports(self, client: Any, group: str) -> list[Any]:
+        """Post the reports of `group` to the app (its public address is not served here: a test client)."""
+        return [
+            client.post(url.removeprefix("https://aandacht.test"), json=report)
+            for url, report in self.reports(group)
+        ]
+
+
 @pytest.fixture
-def sms_gateway() -> Iterator[HttpPeer]:
+def sms_gateway() -> Iterator[InfobipGateway]:
     """A stand-in for Infobip's API: accepts every message unless its script says otherwise."""
-    peer = HttpPeer(infobip_accepts)
+    peer = InfobipGateway()
     yield peer
     peer.close()
 

@@ -139,3 +139,34 @@ def test_rules_are_created_listed_and_switched_off(client, api):
     assert {"condition", "cooldown_days", "texts"} <= set(
         assert_error(bad, 422, "validation_failed")["errors"]
     )
+
+
+def test_a_rule_on_an_event_is_made_and_changed_through_the_api(client, api):
+    base = api["base"].replace("/campaigns", "/outreach-rules")
+    made = client.post(
+        base,
+        json={
+            "name": "Welkom",
+            "condition": {"and": []},
+            "event": "person.joined",
+            "texts": {"in_app": {"body": "Welkom!"}},
+        },
+        headers=api["coach"],
+    )
+    assert made.status_code == 201, made.get_json()
+    rule = made.get_json()
+    assert (rule["event"], rule["event_params"]) == ("person.joined", None)
+    changed = client.patch(
+        f"{base}/{rule['id']}",
+        json={"event": "profile.answered", "event_params": {"attribute": "core.preferred_channel"}},
+        headers=api["coach"],
+    )
+    assert changed.get_json()["event_params"] == {"attribute": "core.preferred_channel"}
+    bad = client.patch(
+        f"{base}/{rule['id']}", json={"event": "profile.answered", "event_params": {}}, headers=api["coach"]
+    )
+    assert set(assert_error(bad, 422, "validation_failed")["errors"]) == {"event_params"}
+    back = client.patch(
+        f"{base}/{rule['id']}", json={"event": None, "event_params": {}}, headers=api["coach"]
+    )
+    assert (back.get_json()["event"], back.get_json()["event_params"]) == (None, None)

@@ -164,3 +164,142 @@ def test_a_coach_makes_an_automatic_message_and_switches_it_off(outreach_app, se
     )
     with outreach_app.app_context(), tenant_context(tenant):
         assert rules.rule_by_id(rule_id).enabled is False
+
+
+def test_a_draft_or_planned_campaign_is_changed_with_the_same_checks_until_it_is_sent(
+    outreach_app, setting, create_staff, create_tenant, mailbox
+):
+    tenant, people, coach, _lead, segment_id = setting
+    client = client_of(outreach_app, tenant, coach)
+    address = draft_for(client, tenant, people[0])
+    page = client.get(f"{address}/edit", headers=DUTCH).get_data(as_text=True)
+    assert 'value="Banenmarkt"' in page and 'data-testid="save-campaign"' in page
+    token = csrf_token(client.get(f"{address}/edit"))
+    refused = client.post(
+        f"{address}/edit", data=form(token, name="", audience_kind="segment"), headers=DUTCH
+    )
+    assert refused.status_code == 400
+    assert 'data-testid="error-name"' in refused.get_data(as_text=True)
+    assert 'data-testid="error-segment_id"' in refused.get_data(as_text=True)
+    changed = client.post(
+        f"{address}/edit",
+        data=form(
+            token,
+            name="Banenmarkt april",
+            audience_kind="segment",
+            segment_id=str(segment_id),
+            email_body="Kom naar de banenmarkt in april.",
+            when="later",
+            scheduled_at="2031-04-02T10:00",
+            broadcast="on",
+        ),
+    )
+    assert changed.status_code == 302
+    with outreach_app.app_context(), tenant_context(tenant):
+        [campaign] = session.execute(select(Campaign)).scalars().all()
+        assert (campaign.name, campaign.audience_kind, campaign.segment_id) == (
+            "Banenmarkt april",
+            "segment",
+            segment_id,
+        )
+        assert campaign.texts["email"]["body"] == "Kom naar de banenmarkt in april."
+        assert (campaign.status, campaign.broadcast, campaign.scheduled_at.year) == ("draft", True, 2031)
+
+    other = client_of(outreach_app, tenant, create_staff(tenant))
+    assert other.get(f"{address}/edit").status_code == 403
+    stranger_tenant = create_tenant()
+    stranger = client_of(outreach_app, stranger_tenant, create_staff(stranger_tenant, role="team_lead"))
+    campaign_path = address.split(f"/t/{tenant.slug}", 1)[1]
+    assert stranger.get(f"/t/{stranger_tenant.slug}{campaign_path}/edit").status_code == 404
+
+    assert client.post(f"{address}/send", data={"csrf_token": token}).status_code == 302  # planned
+    assert client.get(f"{address}/edit").status_code == 200  # still waiting for its moment
+    with outreach_app.app_context(), tenant_context(tenant):
+        campaign = session.execute(select(Campaign)).scalar_one()
+        campaign.scheduled_at = None
+        session.commit()
+    client.post(f"{address}/send", data={"csrf_token": token})
+    shown = client.get(address, headers=DUTCH).get_data(as_text=True)
+    assert 'data-testid="no-changes"' in shown and 'data-testid="change-campaign"' not in shown
+    moved = client.get(f"{address}/edit", headers=DUTCH)
+    assert moved.status_code == 302 and moved.headers["Location"].endswith(campaign_path)
+    again = client.post(f"{address}/edit", data=form(token, audience_kind="everyone", email_body="x"))
+    assert again.status_code == 302  # refused: nothing changes
+    with outreach_app.app_context(), tenant_context(tenant):
+        assert session.execute(select(Campaign.name)).scalar_one() == "Banenmarkt april"
+
+
+def test_a_rule_is_changed_by_its_maker_into_a_rule_on_an_event(
+    outreach_app, setting, create_staff, create_tenant
+):
+    tenant, _people, coach, _lead, segment_id = setting
+    client = client_of(outreach_app, tenant, coach)
+    token = csrf_token(client.get(f"/t/{tenant.slug}/workspace/rules/new"))
+    fields = {
+        "csrf_token": token,
+        "name": "Stil",
+        "condition_kind": "inactive",
+        "days": "14",
+        "cooldown_days": "7",
+    }
+    client.post(f"/t/{tenant.slug}/workspace/rules/new", data={**fields, "in_app_body": "Hoe gaat het?"})
+    with outreach_app.app_context(), tenant_context(tenant):
+        rule_id = rules.rules()[0].id
+    address = f"/t/{tenant.slug}/workspace/rules/{rule_id}/edit"
+    page = client.get(address, headers=DUTCH).get_data(as_text=True)
+    assert 'value="Stil"' in page and "Hoe gaat het?" in page and 'value="14"' in page
+    refused = client.post(
+        address,
+        data={**fields, "in_app_body": "x", "trigger": "event", "event": "profile.answered"},
+        headers=DUTCH,
+    )
+    assert refused.status_code == 400 and 'data-testid="error-event_params"' in refused.get_data(as_text=True)
+    changed = client.post(
+        address,
+        data={
+            **fields,
+            "condition_kind": "segment",
+            "segment_id": str(segment_id),
+            "in_app_body": "Bedankt voor uw antwoord.",
+            "cooldown_days": "30",
+            "trigger": "event",
+            "event": "profile.answered",
+            "param_attribute": "core.preferred_channel",
+            "param_type": "core.news",  # not a parameter of this event: refused
+        },
+        headers=DUTCH,
+    )
+    assert changed.status_code == 400
+    changed = client.post(
+        address,
+        data={
+            **fields,
+            "condition_kind": "segment",
+            "segment_id": str(segment_id),
+            "in_app_body": "Bedankt voor uw antwoord.",
+            "cooldown_days": "30",
+            "trigger": "event",
+            "event": "profile.answered",
+            "param_attribute": "core.preferred_channel",
+        },
+    )
+    assert changed.status_code == 302
+    with outreach_app.app_context(), tenant_context(tenant):
+        rule = rules.rule_by_id(rule_id)
+        assert (rule.event, rule.event_params, rule.cooldown_days) == (
+            "profile.answered",
+            {"attribute": "core.preferred_channel"},
+            30,
+        )
+        assert rule.condition == {"segment": {"id": str(segment_id)}}
+        assert rule.texts == {"in_app": {"subject": "", "body": "Bedankt voor uw antwoord."}}
+    listed = client.get(f"/t/{tenant.slug}/workspace/rules/", headers=DUTCH).get_data(as_text=True)
+    assert f'data-testid="change-{rule_id}"' in listed
+    other = client_of(outreach_app, tenant, create_staff(tenant))
+    assert other.get(address).status_code == 403
+    assert f'data-testid="change-{rule_id}"' not in other.get(f"/t/{tenant.slug}/workspace/rules/").get_data(
+        as_text=True
+    )
+    stranger_tenant = create_tenant()
+    stranger = client_of(outreach_app, stranger_tenant, create_staff(stranger_tenant, role="team_lead"))
+    assert stranger.get(f"/t/{stranger_tenant.slug}/workspace/rules/{rule_id}/edit").status_code == 404

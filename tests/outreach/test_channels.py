@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aandacht.outreach.delivery import MAX_ATTEMPTS
 from aandacht.outreach.preferences import subscribe_to_push
+from aandacht.outreach.reports import infobip_secret
 from aandacht.tenancy.context import tenant_context
 from tests.outreach.conftest import Answer
 
@@ -74,7 +75,7 @@ def test_a_mail_the_server_refuses_for_good_fails_and_falls_back_to_the_app(
 
 
 def test_a_text_message_goes_to_infobip_as_its_api_is_documented(
-    create_tenant, create_person, decide, sms_gateway, messages_of
+    outreach_app, create_tenant, create_person, decide, sms_gateway, messages_of
 ):
     tenant = create_tenant(channels={"sms": {"sender": "Enschede"}})
     person_id = create_person(tenant, phone="+31612345678")
@@ -85,12 +86,20 @@ def test_a_text_message_goes_to_infobip_as_its_api_is_documented(
     [request] = sms_gateway.received
     assert request.path == "/sms/3/messages"
     assert request.headers["authorization"] == "App test-infobip-key"
+    with outreach_app.app_context():
+        secret = infobip_secret(tenant)
     assert request.json() == {
         "messages": [
             {
                 "sender": "Enschede",
                 "destinations": [{"to": "31612345678", "messageId": message_id.hex}],
                 "content": {"text": "Uw afspraak is morgen.\nhttps://x.nl/a"},
+                "webhooks": {
+                    "delivery": {
+                        "url": f"https://aandacht.test/t/{tenant.slug}/outreach/reports/infobip/{secret}"
+                    },
+                    "contentType": "application/json",
+                },
             }
         ]
     }
@@ -196,6 +205,7 @@ def test_a_push_message_is_encrypted_for_the_browser_and_signed_with_vapid(
     message_id = decide(tenant, person_id, subject="Wandelen", body="Morgen om 10 uur wandelen.")
 
     [(request, payload)] = push_service.payloads()
+    assert payload.pop("receipt").startswith(f"https://aandacht.test/t/{tenant.slug}/m/")
     assert payload == {
         "title": "Wandelen",
         "body": "Morgen om 10 uur wandelen.",

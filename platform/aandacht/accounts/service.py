@@ -24,6 +24,7 @@ from aandacht.accounts.models import (
     StaffMember,
 )
 from aandacht.accounts.secrets import hash_password, password_matches, seal, token_hash, unseal
+from aandacht.accounts.signals import person_joined
 from aandacht.db import new_id, session, utcnow
 from aandacht.outreach.outbox import deliver_email, deliver_sms
 from aandacht.tenancy.context import require_tenant
@@ -69,6 +70,8 @@ def create_person(
     person.password_hash = hash_password(password) if password else None
     person.locale = locale
     person.sms_second_factor = sms_second_factor
+    session.flush()
+    person_joined.send(person_ids=[person.id])
     session.commit()
     return person
 

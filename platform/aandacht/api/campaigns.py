@@ -198,7 +198,9 @@ class CampaignResource(Resource):
     @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
     def patch(self, body: dict[str, Any], campaign_id: str) -> dict[str, Any]:
         """Change a campaign that was not sent yet (its maker, or a team lead)."""
-        return _save(body, _manageable(campaign_id))
+        campaign = _manageable(campaign_id)
+        session.refresh(campaign, with_for_update=True)  # not released meanwhile: it waits for this commit
+        return _save(body, campaign)
 
 
 def _acted(campaign_id: str, act: Callable[[Campaign], Any]) -> dict[str, Any]:

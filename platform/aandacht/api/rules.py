@@ -1,4 +1,4 @@
-"""`/api/v1/outreach-rules`: triggered messages, sent to whoever meets a condition (once per cooldown).
+"""`/api/v1/outreach-rules`: triggered messages, on a condition or an event (once per cooldown).
 
 Coaches and team leads (by token: `campaigns:read`, `campaigns:write`) read the tenant's rules and
 create, change and switch off rules; the condition is a selection document (docs/segments.md) checked
@@ -49,6 +49,20 @@ class RuleInputSchema(Schema):
         metadata={"description": "Never the same person twice within this many days."}
     )
     enabled = ma.fields.Boolean()
+    event = String(
+        allow_none=True,
+        validate=length(1, 60),
+        metadata={
+            "description": "The event it waits for (content.published, profile.answered, person.joined, or "
+            "a domain's); null: the condition, checked every 15 minutes. With an event, the condition is "
+            "the rule's audience."
+        },
+    )
+    event_params = ma.fields.Dict(
+        keys=String(validate=length(1, 40)),
+        values=String(validate=length(0, 200)),
+        metadata={"description": 'What the event must carry, e.g. {"attribute": "core.transport"}.'},
+    )
 
 
 class RuleSchema(Schema):
@@ -62,6 +76,8 @@ class RuleSchema(Schema):
     texts = ma.fields.Dict(dump_only=True, allow_none=True)
     channels = List(String(), dump_only=True, allow_none=True)
     cooldown_days = ma.fields.Integer(dump_only=True)
+    event = String(dump_only=True, allow_none=True)
+    event_params = ma.fields.Dict(dump_only=True, allow_none=True)
     created_by = ma.fields.UUID(dump_only=True, allow_none=True)
     last_run_at = ma.fields.DateTime(dump_only=True, allow_none=True)
     last_run_count = ma.fields.Integer(dump_only=True, allow_none=True)

@@ -1,7 +1,8 @@
 """The messages in the participant app: the list, the unread count in the menu, and web push sign-up.
 
-Opening the list marks the messages on it as read. A browser signs up for web push by posting its
-Push API subscription as JSON (the app's script does this when the person switches notifications on).
+Opening the list marks the messages on it as read, and as delivered (`aandacht.outreach.reports`).
+A browser signs up for web push by posting its Push API subscription as JSON (the app's script does
+this when the person switches notifications on).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from aandacht.accounts.permissions import Permission, requires
-from aandacht.outreach import preferences, service
+from aandacht.outreach import preferences, reports, service
 from aandacht.outreach.models import OPT_OUT_CHANNELS
 
 blueprint = Blueprint("messages", __name__, url_prefix="/app/messages", template_folder="templates")
@@ -66,6 +67,7 @@ def index() -> str:
     """The person's messages in the app, newest first; the unread ones are marked read now."""
     messages = service.app_messages(g.principal.id)
     unread = {message.id for message in messages if message.opened_at is None}
+    reports.shown_in_app(g.principal.id, [message.id for message in messages])
     service.mark_read(g.principal.id, list(unread))
     return render_template("outreach/messages.html", messages=messages, unread=unread)
 

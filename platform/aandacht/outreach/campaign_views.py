@@ -5,6 +5,8 @@
   "Check" shows the confirm step: how many people it reaches per channel and how many it cannot reach;
   "Send" there releases it (now or at its moment); "Save as draft" keeps it for later.
 - `/workspace/campaigns/<id>`: its results; send a draft, or cancel it before it is sent.
+- `/workspace/campaigns/<id>/edit`: change a draft or a planned campaign (the same form and checks as
+  a new one); one that is being sent or was sent says why it can no longer be changed.
 
 Permissions: anyone with the caseload right sends to one person of their caseload or to a saved
 segment, which reaches only the people they may see (a coach: their caseload); "everyone" is offered
@@ -145,11 +147,14 @@ def _people() -> list[Any]:
     return accounts.caseload(g.principal.id)
 
 
-def _form(values: CampaignFields, errors: dict[str, str], *, status: int = 200) -> tuple[str, int]:
+def _form(
+    values: CampaignFields, errors: dict[str, str], *, status: int = 200, campaign: Campaign | None = None
+) -> tuple[str, int]:
     page = render_template(
         "outreach/campaigns/form.html",
         values=values,
         errors=errors,
+        campaign=campaign,
         people=_people(),
         segment_choices=_segment_choices(),
         templates=templates.message_templates(),
@@ -191,6 +196,31 @@ def new() -> str | tuple[str, int] | Response:
         flash(_("The campaign is not sent yet. Look at the red text."), "error")
         return _form(values, invalid.errors, status=400)
     return redirect(url_for("campaigns.show", campaign_id=campaign.id))
+
+
+@blueprint.route("/<uuid:campaign_id>/edit", methods=["GET", "POST"])
+@requires(Permission.CASELOAD_VIEW)
+def change(campaign_id: uuid.UUID) -> str | tuple[str, int] | Response:
+    """Change a draft or planned campaign: the form of a new one, filled in; it keeps its status."""
+    campaign = _manageable(campaign_id)
+    if campaign.status not in campaigns.OPEN:
+        flash(_("This campaign is being sent or was sent; it can no longer be changed."), "error")
+        return redirect(url_for("campaigns.show", campaign_id=campaign_id))
+    if request.method == "GET":
+        return _form(CampaignFields.of(campaign), {}, campaign=campaign)
+    values, errors = _values_from(request.form)
+    values.channels = campaign.channels  # not on the form: kept as they are
+    session.refresh(campaign, with_for_update=True)  # not released meanwhile: it waits for this commit
+    try:
+        if errors:
+            raise CampaignInvalid(errors)
+        campaigns.save_campaign(values, acting_user=g.principal, campaign=campaign)
+    except CampaignInvalid as invalid:
+        session.rollback()
+        flash(_("The changes are not saved. Look at the red text."), "error")
+        return _form(values, invalid.errors, status=400, campaign=campaign)
+    flash(_("The campaign “%(name)s” is changed.", name=campaign.name), "info")
+    return redirect(url_for("campaigns.show", campaign_id=campaign_id))
 
 
 @blueprint.get("/<uuid:campaign_id>")

@@ -169,11 +169,13 @@ class CampaignSkip(Base, TenantScoped):
 
 
 class OutreachRule(Base, TenantScoped):
-    """A triggered message: whoever meets a condition gets it, at most once per cooldown.
+    """A triggered message: whoever meets a condition, or whom an event concerns, gets it once per cooldown.
 
     The condition is a selection document (docs/segments.md), e.g. "no login for 14 days":
     `{"last_active": {"op": "not_since", "value": {"days_ago": 14}}}`; it is checked by the periodic
-    job `aandacht.outreach.rules:check_rules`, among the people its maker may see.
+    job `aandacht.outreach.rules:check_rules`, among the people its maker may see. A rule with an
+    `event` fires when that event happens instead (`aandacht.outreach.events`); its condition is then
+    its audience: only the people the event concerns who also meet it get the message.
     """
 
     __tablename__ = "outreach_rule"
@@ -182,8 +184,13 @@ class OutreachRule(Base, TenantScoped):
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
     name: Mapped[str] = mapped_column(String(120))
     enabled: Mapped[bool] = mapped_column(default=True)
-    #: The selection document of who meets the condition.
+    #: The selection document of who meets the condition (of an event rule: its audience).
     condition: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
+    #: The event it waits for (a key of `aandacht.outreach.events.event_kinds`); None: the condition,
+    #: checked on a schedule.
+    event: Mapped[str | None] = mapped_column(String(60))
+    #: What the event must carry for the rule to fire, e.g. `{"attribute": "core.transport"}`.
+    event_params: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
     #: A template (no foreign key: deleting it switches the rule off at its next check).
     template_id: Mapped[uuid.UUID | None]
     #: Without a template: per channel {"subject": …, "body": …}.
@@ -197,6 +204,30 @@ class OutreachRule(Base, TenantScoped):
     #: When the periodic job last checked it, and how many messages that run wrote.
     last_run_at: Mapped[datetime | None]
     last_run_count: Mapped[int | None] = mapped_column(Integer)
+
+
+class OutreachEvent(Base, TenantScoped):
+    """An event that concerns too many people to decide their messages in the request: the job's outbox.
+
+    Written in the transaction of the event; the job `aandacht.outreach.events:handle` (carrying only
+    its id) fires the rules waiting for it and marks it handled. The periodic check hands an event
+    over again whose job did not come.
+    """
+
+    __tablename__ = "outreach_event"
+    __table_args__ = (Index("ix_outreach_event_open", "tenant_id", "handled_at", "created_at"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    kind: Mapped[str] = mapped_column(String(60))
+    #: What the event carries (e.g. `{"item_id": …}`), as its emitter sent it.
+    details: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
+    #: The people it concerns; None: the event kind finds them (the people who may see an item).
+    person_ids: Mapped[list[str] | None] = mapped_column(JSONDocument)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: When its job was last given to the queue.
+    handed_over_at: Mapped[datetime | None]
+    #: When its rules were fired (None: still to do).
+    handled_at: Mapped[datetime | None]
 
 
 class PushSubscription(Base, TenantScoped):

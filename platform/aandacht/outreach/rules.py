@@ -14,7 +14,9 @@ passed over first. Rule messages are not campaign messages: the frequency cap do
 them (the cooldown is their cap). A person the rule's message cannot reach gets a failed message
 with the reason, as with a coach's own message, so it shows in their list of messages.
 
-Rules on events (a new content item, a profile answer) are not built yet.
+A rule may wait for an event instead (a content item published, a profile answer, a person joined,
+or a domain's own event): `aandacht.outreach.events` fires it when the event happens, with the same
+cooldown, keys and decisions; its condition is then its audience.
 """
 
 from __future__ import annotations
@@ -31,10 +33,12 @@ from aandacht.accounts.principal import Principal
 from aandacht.db import session, utcnow
 from aandacht.outreach import campaigns, service
 from aandacht.outreach.campaigns import BATCH, CampaignInvalid, Plan
+from aandacht.outreach.event_kinds import event_kinds
 from aandacht.outreach.message_templates import TemplateInvalid
 from aandacht.outreach.models import Message, OutreachRule
 from aandacht.segments import service as segments
 from aandacht.segments.language import SelectionInvalid
+from aandacht.tenancy.context import require_tenant
 from aandacht.tenancy.scoping import get_scoped
 
 #: The longest cooldown a rule may have, in days.
@@ -52,6 +56,9 @@ class RuleFields:
     channels: list[str] | None = None
     cooldown_days: int = 14
     enabled: bool = True
+    #: The event it waits for (None: the condition, checked on a schedule), and what the event must carry.
+    event: str | None = None
+    event_params: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def of(cls, rule: OutreachRule) -> RuleFields:
@@ -64,6 +71,8 @@ class RuleFields:
             channels=list(rule.channels) if rule.channels is not None else None,
             cooldown_days=rule.cooldown_days,
             enabled=rule.enabled,
+            event=rule.event,
+            event_params=dict(rule.event_params or {}),
         )
 
 
@@ -98,6 +107,7 @@ def save_rule(
     if not 1 <= values.cooldown_days <= LONGEST_COOLDOWN:
         errors["cooldown_days"] = _("Give a number of days from 1 to %(most)d.", most=LONGEST_COOLDOWN)
     errors.update(campaigns.content_problems(values.template_id, values.texts, values.channels))
+    errors.update(event_problems(values.event, values.event_params))
     if errors:
         raise CampaignInvalid(errors)
     now = utcnow()
@@ -110,8 +120,26 @@ def save_rule(
         None if values.template_id else {k: dict(v) for k, v in values.texts.items() if v.get("body")}
     )
     rule.channels, rule.cooldown_days, rule.changed_at = values.channels, values.cooldown_days, now
+    rule.event = values.event or None
+    rule.event_params = {k: v for k, v in values.event_params.items() if v not in (None, "")} or None
     session.commit()
     return rule
+
+
+def event_problems(event: str | None, params: dict[str, Any]) -> dict[str, str]:
+    """What is wrong with a rule's event and its parameters, per field (none for a condition rule)."""
+    if not event:
+        return {}
+    kind = event_kinds(require_tenant()).get(event)
+    if kind is None:
+        return {"event": _("Choose one of the events.")}
+    unknown = sorted(set(params) - set(kind.parameters))
+    if unknown:
+        return {"event_params": _("Unknown details: %(names)s.", names=", ".join(unknown))}
+    missing = [name for name in kind.required if not params.get(name)]
+    if missing:
+        return {"event_params": _("Fill in: %(names)s.", names=", ".join(missing))}
+    return kind.problems(params)
 
 
 def check_rules(*, now: datetime | None = None) -> dict[str, int]:
@@ -122,7 +150,8 @@ def check_rules(*, now: datetime | None = None) -> dict[str, int]:
     """
     now = now or utcnow()
     written: dict[str, int] = {}
-    for rule_id in list(session.execute(select(OutreachRule.id).where(OutreachRule.enabled)).scalars()):
+    waiting = select(OutreachRule.id).where(OutreachRule.enabled, OutreachRule.event.is_(None))
+    for rule_id in list(session.execute(waiting).scalars()):
         rule = session.execute(select(OutreachRule).where(OutreachRule.id == rule_id)).scalar_one()
         try:
             written[rule.name] = fire(rule, now=now)
@@ -143,34 +172,45 @@ def fire(rule: OutreachRule, *, now: datetime) -> int:
     rule_id = rule.id
     viewer = campaigns.viewer_for(rule)
     matching = sorted(segments.person_ids(rule.condition, viewer, now=now))
-    plan = _plan(rule, now)
-    prefix = f"rule:{rule.id}:"
+    plan = plan_of(rule, now)
     written = 0
     for start in range(0, len(matching), BATCH):
-        batch = matching[start : start + BATCH]
-        cooling = set(
-            session.execute(
-                select(Message.person_id).where(
-                    Message.person_id.in_(batch),
-                    Message.idempotency_key.startswith(prefix, autoescape=True),
-                    Message.created_at > now - timedelta(days=rule.cooldown_days),
-                )
-            ).scalars()
-        )
-        due = [person_id for person_id in batch if person_id not in cooling]
-        rows = [outcome.row for outcome in campaigns.decide_batch(plan, due, now) if outcome.row is not None]
-        if rows:
-            session.execute(insert(Message), rows)
-        session.commit()
-        service.hand_over_many([row["id"] for row in rows if row["handed_over_at"] is not None], bulk=False)
-        written += len(rows)
+        written += write_and_hand_over(rule, plan, matching[start : start + BATCH], now)
     rule = session.execute(select(OutreachRule).where(OutreachRule.id == rule_id)).scalar_one()
     rule.last_run_at, rule.last_run_count = now, written
     session.commit()
     return written
 
 
-def _plan(rule: OutreachRule, now: datetime) -> Plan:
+def write_and_hand_over(rule: OutreachRule, plan: Plan, person_ids: list[uuid.UUID], now: datetime) -> int:
+    """Write the messages of a batch with one multi-row INSERT, commit, and hand them over; how many."""
+    rows = due_rows(rule, plan, person_ids, now)
+    if rows:
+        session.execute(insert(Message), rows)
+    session.commit()
+    service.hand_over_many([row["id"] for row in rows if row["handed_over_at"] is not None], bulk=False)
+    return len(rows)
+
+
+def due_rows(
+    rule: OutreachRule, plan: Plan, person_ids: list[uuid.UUID], now: datetime
+) -> list[dict[str, Any]]:
+    """The rule's messages (their columns) to those of a batch who are out of its cooldown."""
+    cooling = set(
+        session.execute(
+            select(Message.person_id).where(
+                Message.person_id.in_(person_ids),
+                Message.idempotency_key.startswith(f"rule:{rule.id}:", autoescape=True),
+                Message.created_at > now - timedelta(days=rule.cooldown_days),
+            )
+        ).scalars()
+    )
+    due = [person_id for person_id in person_ids if person_id not in cooling]
+    return [outcome.row for outcome in campaigns.decide_batch(plan, due, now) if outcome.row is not None]
+
+
+def plan_of(rule: OutreachRule, now: datetime) -> Plan:
+    """What deciding the rule's messages needs, read once; raises CampaignInvalid (template removed)."""
     template, served = campaigns.content_of(rule.template_id, rule.texts)
     period = now.toordinal() // rule.cooldown_days
     return Plan(

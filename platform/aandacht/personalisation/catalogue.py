@@ -26,6 +26,7 @@ from aandacht.personalisation.models import (
     LibraryItem,
 )
 from aandacht.personalisation.registry import content_types_for
+from aandacht.personalisation.signals import item_published
 from aandacht.personalisation.types import ContentType, InvalidDetail
 from aandacht.segments.models import Segment
 from aandacht.segments.signals import segment_users
@@ -245,6 +246,7 @@ def save_item(
     """Create an item (or change `item`) after checking every field; raises ContentInvalid."""
     library = session.get(LibraryItem, item.library_item_id) if item and item.library_item_id else None
     cleaned = clean(values, item=item, library=library)
+    was_published = item is not None and item.status == "published"
     if item is None:
         item = ContentItem(owner_id=owner_id)
         session.add(item)
@@ -255,6 +257,13 @@ def save_item(
     if "status" in cleaned and cleaned["status"] == "retired" and not item.retired_reason:
         item.retired_reason = "withdrawn"
     session.flush()
+    if item.status == "published" and not was_published:
+        item_published.send(
+            item_id=item.id,
+            item_type=item.type,
+            eligibility_segment_id=item.eligibility_segment_id,
+            link_url=item.link_url,
+        )
     if commit:
         session.commit()
     return item

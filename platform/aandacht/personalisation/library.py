@@ -21,6 +21,7 @@ from aandacht.i18n import SUPPORTED_LOCALES
 from aandacht.personalisation.catalogue import ContentInvalid, ItemFields, clean
 from aandacht.personalisation.models import LIBRARY_STATUSES, ContentItem, LibraryItem
 from aandacht.personalisation.registry import content_types_for, every_content_type
+from aandacht.personalisation.signals import item_published
 from aandacht.tenancy.context import require_tenant
 
 KEY_PATTERN = re.compile(r"[a-z0-9][a-z0-9\-]{1,99}")
@@ -139,5 +140,9 @@ def adopt(item: LibraryItem, *, owner_id: uuid.UUID | None = None) -> ContentIte
         )
     adopted = ContentItem(library_item_id=item.id, type=item.type, owner_id=owner_id, status="published")
     session.add(adopted)
+    session.flush()
+    item_published.send(
+        item_id=adopted.id, item_type=item.type, eligibility_segment_id=None, link_url=item.link_url
+    )
     session.commit()
     return adopted

@@ -35,6 +35,7 @@ from sqlalchemy import select, update
 
 from aandacht.accounts.models import Person
 from aandacht.accounts.service import normalise_email, people_by, stage_person, stage_person_details
+from aandacht.accounts.signals import person_joined
 from aandacht.db import AppSession, engine, session, utcnow
 from aandacht.jobs import enqueue
 from aandacht.profiles.definitions import ProfileAttribute
@@ -474,6 +475,7 @@ def _profiles(person_ids: list[uuid.UUID]) -> dict[uuid.UUID, dict[str, Any]]:
 def _apply(result: Plan, detail: str) -> None:
     """Write the plan in the current transaction (no commit): people, values and their history."""
     existing = _profiles_for_update([person.id for _n, person, _f, _v in result.actions if person])
+    joined: list[uuid.UUID] = []
     for _number, person, fields, values in result.actions:
         if person is None:
             person = stage_person(
@@ -482,12 +484,16 @@ def _apply(result: Plan, detail: str) -> None:
                 phone=fields.get("phone"),
                 external_id=fields["external_id"],
             )
+            joined.append(person.id)
         else:
             stage_person_details(
                 person, display_name=fields.get("name"), email=fields.get("email"), phone=fields.get("phone")
             )
         if values:
             stage_values(person.id, values, profile=existing.get(person.id), source="import", detail=detail)
+    if joined:
+        session.flush()
+        person_joined.send(person_ids=joined)
 
 
 def _profiles_for_update(person_ids: list[uuid.UUID]) -> dict[uuid.UUID, Profile]:

@@ -19,6 +19,7 @@ from aandacht.db import session
 from aandacht.profiles.definitions import InvalidValue, ProfileAttribute
 from aandacht.profiles.models import SOURCES, Profile, ProfileChange
 from aandacht.profiles.registry import attributes_for
+from aandacht.profiles.signals import answer_recorded
 from aandacht.tenancy.context import require_tenant
 
 #: Staff roles that act as a coach towards a person's profile.
@@ -103,6 +104,9 @@ def set_values(
     changes = stage_values(
         person_id, cleaned, profile=profile, source=source, actor_id=actor_id, detail=detail
     )
+    if changes:
+        session.flush()
+        answer_recorded.send(person_id=person_id, changes=changes, source=source)
     session.commit()
     return changes
 

@@ -7,6 +7,11 @@ attribute_demand
     those its eligibility rules and ranking features read, a domain what its matching needs most. The
     weights of all receivers are added up; the most needed questions are asked first, before the
     questionnaires' own priority decides.
+
+answer_recorded
+    Sent with `person_id=`, `changes=` (a list of `ValueChange`: key, old and new value) and `source=`
+    when values of a person's profile changed, inside the transaction that stores them and before it
+    commits: what a receiver writes in the session is committed with the answer, or not at all.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from aandacht.tenancy.context import CurrentTenant
 _signals = Namespace()
 
 attribute_demand = _signals.signal("attribute-demand")
+answer_recorded = _signals.signal("answer-recorded")
 
 
 def demand_for(tenant: CurrentTenant) -> Mapping[str, int]:

@@ -7,6 +7,8 @@ with idempotency enabled on the Infobip account, Infobip rejects a repeat of an 
 within its grace period, so a retry after a time-out never texts the person twice. The answer lists
 each message with a `status` whose `groupName` is PENDING or DELIVERED when accepted, REJECTED when
 not; errors come as HTTP 4xx/5xx with `errorCode`/`description` (or, in older answers, `requestError`).
+With `report_url`, the message asks for its delivery report there (`webhooks.delivery.url`), which
+`aandacht.outreach.reports` records.
 """
 
 from __future__ import annotations
@@ -30,18 +32,17 @@ class InfobipGateway:
         self.api_key = api_key
         self.timeout = timeout
 
-    def send(self, *, to: str, text: str, sender: str, key: str) -> HandOff:
+    def send(self, *, to: str, text: str, sender: str, key: str, report_url: str | None = None) -> HandOff:
         """POST one message; 4xx answers (except 429) and refused statuses are final, the rest retried."""
         destination = to.strip().removeprefix("+").replace(" ", "")
-        body = {
-            "messages": [
-                {
-                    "sender": sender,
-                    "destinations": [{"to": destination, "messageId": key}],
-                    "content": {"text": text},
-                }
-            ]
+        message: dict[str, Any] = {
+            "sender": sender,
+            "destinations": [{"to": destination, "messageId": key}],
+            "content": {"text": text},
         }
+        if report_url:
+            message["webhooks"] = {"delivery": {"url": report_url}, "contentType": "application/json"}
+        body = {"messages": [message]}
         try:
             response = requests.post(
                 self.url,

@@ -1,10 +1,12 @@
 """Web push with VAPID (pywebpush): a notification on every browser the person subscribed.
 
 The payload is encrypted for each browser (RFC 8291, aes128gcm) and carries the title, the text, the
-address to open and the message's id as `tag`. The request's `Topic` header is the message's id too
-(RFC 8030): a push service replaces a waiting message with the same topic, and the app's service worker
-shows a notification with the same tag in place of the earlier one, so a message handed over twice is
-seen once. A browser whose subscription is gone (404 or 410) is forgotten.
+address to open, the message's id as `tag`, and the address at which the service worker confirms
+that it showed the notification (`receipt`, which makes the message delivered). The request's
+`Topic` header is the message's id too (RFC 8030): a push service replaces a waiting message with
+the same topic, and the app's service worker shows a notification with the same tag in place of the
+earlier one, so a message handed over twice is seen once. A browser whose subscription is gone
+(404 or 410) is forgotten.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from pywebpush import WebPushException, webpush
 from aandacht.config import Settings
 from aandacht.outreach.channels.base import DeliveryFailed, HandOff, Outgoing, Recipient
 from aandacht.outreach.preferences import forget_push_subscriptions
+from aandacht.outreach.reports import push_receipt_url
 
 #: How long a push service keeps a message for a browser that is offline (seconds).
 TIME_TO_LIVE = 24 * 60 * 60
@@ -48,6 +51,7 @@ class Push:
                 "body": outgoing.body[:LONGEST_TEXT],
                 "url": outgoing.link or outgoing.links.get("app"),
                 "tag": outgoing.key,
+                "receipt": push_receipt_url(outgoing.message_id),
             }
         )
         accepted, gone, problems = 0, [], []

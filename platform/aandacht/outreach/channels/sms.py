@@ -16,21 +16,25 @@ from aandacht.config import Settings
 from aandacht.outreach.channels.base import HandOff, Outgoing, Recipient
 from aandacht.outreach.channels.infobip import InfobipGateway
 from aandacht.outreach.outbox import write_to_outbox
+from aandacht.outreach.reports import infobip_report_url
 
 
 class SmsGateway(Protocol):
     """A provider that takes one text message to one number."""
 
-    def send(self, *, to: str, text: str, sender: str, key: str) -> HandOff:
-        """Hand the text over; `key` is the message's idempotency key at the provider."""
+    def send(self, *, to: str, text: str, sender: str, key: str, report_url: str | None = None) -> HandOff:
+        """Hand the text over; `key` is the message's idempotency key at the provider.
+
+        `report_url`: where the provider sends its delivery report of the message.
+        """
         ...
 
 
 class OutboxGateway:
     """The embedded default: the text message is written to the outbox folder."""
 
-    def send(self, *, to: str, text: str, sender: str, key: str) -> HandOff:
-        """Write the text message to the outbox folder."""
+    def send(self, *, to: str, text: str, sender: str, key: str, report_url: str | None = None) -> HandOff:
+        """Write the text message to the outbox folder (which reports nothing)."""
         write_to_outbox("sms", {"to": to, "text": text, "sender": sender, "key": key})
         return HandOff(address=to, provider_message_id=key)
 
@@ -54,6 +58,7 @@ class Sms:
             text=text,
             sender=declared.get("sender") or settings.sms_sender,
             key=outgoing.key,
+            report_url=infobip_report_url() if settings.sms_gateway_url else None,
         )
 
 

@@ -47,13 +47,20 @@ self.addEventListener("fetch", (event) => {
 });
 
 /* Web push: a message of the app as a notification. Its tag is the message's id, so a message that
-   was handed over twice replaces its own notification instead of showing twice. */
+   was handed over twice replaces its own notification instead of showing twice. Once it is shown,
+   its receipt address (a signed token of the message, no cookies needed) is told, which makes the
+   message "delivered" for the coach. */
 self.addEventListener("push", (event) => {
   const message = event.data ? event.data.json() : {};
   event.waitUntil(self.registration.showNotification(message.title || "", {
     body: message.body || "",
     tag: message.tag,
     data: { url: message.url },
+  }).then(() => {
+    if (message.receipt && new URL(message.receipt, self.location.href).origin === self.location.origin) {
+      return fetch(message.receipt, { method: "POST", credentials: "omit" }).catch(() => undefined);
+    }
+    return undefined;
   }));
 });
 
