@@ -22,6 +22,7 @@ from pathlib import Path
 import click
 from flask import Blueprint, Flask, abort, request
 
+from aandacht.attention.signals import SignalRule
 from aandacht.db import Base, TenantScoped
 from aandacht.personalisation.types import ContentType
 from aandacht.profiles.definitions import ProfileAttribute, Questionnaire
@@ -37,6 +38,7 @@ __all__ = [
     "Periodic",
     "ProfileAttribute",
     "Questionnaire",
+    "SignalRule",
     "discover_domains",
 ]
 ENTRY_POINT_GROUP = "aandacht.domains"
@@ -109,6 +111,14 @@ class Domain:
 
         Each declares its details, the tags they give an item and the fit rules that match items to a
         person's profile (docs/personalisation.md).
+        """
+        return []
+
+    def attention_signals(self) -> list[SignalRule]:
+        """Reasons why a person needs a coach's attention, added to the worklist (docs/attention.md).
+
+        Each is an instance of a `aandacht.attention.signals.SignalRule` subclass keyed `<name>.<signal>`,
+        evaluated for a whole caseload at once.
         """
         return []
 
@@ -186,6 +196,15 @@ class DomainRegistry:
             for domain in self.enabled_for(tenant)
             for kind in domain.content_types()
             if kind.key.startswith(f"{domain.name}.")
+        ]
+
+    def attention_signals(self, tenant: CurrentTenant | None) -> list[SignalRule]:
+        """The attention signals that the tenant's enabled domains add, each under its own name."""
+        return [
+            rule
+            for domain in self.enabled_for(tenant)
+            for rule in domain.attention_signals()
+            if rule.key.startswith(f"{domain.name}.")
         ]
 
     def periodic_jobs(self) -> list[Periodic]:

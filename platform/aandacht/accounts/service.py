@@ -164,6 +164,14 @@ def caseload(staff_id: uuid.UUID) -> list[Person]:
     return list(session.execute(query).scalars())
 
 
+def activity_of(person_ids: list[uuid.UUID]) -> dict[uuid.UUID, tuple[datetime | None, datetime]]:
+    """Per person: when they last used the app (None: never) and when their account was made."""
+    if not person_ids:
+        return {}
+    query = select(Person.id, Person.last_active_at, Person.created_at).where(Person.id.in_(person_ids))
+    return {person_id: (last, created) for person_id, last, created in session.execute(query)}
+
+
 def coaches_by_person(person_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[StaffMember]]:
     """The staff members whose caseloads hold each of these people, by name."""
     if not person_ids:

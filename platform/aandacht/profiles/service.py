@@ -8,8 +8,9 @@ history.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
@@ -71,6 +72,40 @@ def profile_values_of(person_ids: list[uuid.UUID], *, chunk: int = 1000) -> dict
         found.update(
             {profile.person_id: dict(profile.values) for profile in session.execute(query).scalars()}
         )
+    return found
+
+
+def completeness_of(
+    person_ids: list[uuid.UUID], audience: str = "person"
+) -> dict[uuid.UUID, tuple[int, int]]:
+    """`completeness` of many people at once: answered and total attributes `audience` may edit."""
+    values = profile_values_of(person_ids)
+    editable = [key for key, a in attributes_for(require_tenant()).items() if may(audience, a.editable_by)]
+    return {
+        person_id: (sum(1 for key in editable if key in values.get(person_id, {})), len(editable))
+        for person_id in person_ids
+    }
+
+
+def reported_changes(
+    person_ids: list[uuid.UUID], keys: Collection[str], *, since: datetime
+) -> dict[uuid.UUID, list[ProfileChange]]:
+    """The changes the people made themselves to these attributes since `since`, newest first, per person."""
+    if not person_ids or not keys:
+        return {}
+    query = (
+        select(ProfileChange)
+        .where(
+            ProfileChange.person_id.in_(person_ids),
+            ProfileChange.attribute_key.in_(list(keys)),
+            ProfileChange.source == "person",
+            ProfileChange.changed_at >= since,
+        )
+        .order_by(ProfileChange.changed_at.desc())
+    )
+    found: dict[uuid.UUID, list[ProfileChange]] = {}
+    for change in session.execute(query).scalars():
+        found.setdefault(change.person_id, []).append(change)
     return found
 
 
@@ -181,6 +216,4 @@ def history(person_id: uuid.UUID, key: str | None = None) -> list[ProfileChange]
 
 def completeness(person_id: uuid.UUID, audience: str = "person") -> tuple[int, int]:
     """How many of the attributes `audience` may edit are answered, out of how many."""
-    values = profile_values(person_id)
-    editable = [key for key, a in attributes_for(require_tenant()).items() if may(audience, a.editable_by)]
-    return sum(1 for key in editable if key in values), len(editable)
+    return completeness_of([person_id], audience)[person_id]
