@@ -197,3 +197,8 @@ def test_signals_never_reach_into_another_tenant(app, world, create_tenant, crea
         )
         session.commit()
     assert signals(app, world.tenant, [theirs]) == {theirs: []}
+
+
+def test_a_new_person_gets_time_to_fill_in_the_profile(app, world):
+    new = world(created=timedelta(days=10))
+    assert [s for s in signals(app, world.tenant, [new])[new] if s[0] == "profile_incomplete"] == []

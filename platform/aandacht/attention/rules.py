@@ -114,16 +114,25 @@ class EngagementDrop(SignalRule):
 
 
 class ProfileIncomplete(SignalRule):
-    """Less than `percent` of the profile the person can fill in is filled in."""
+    """Less than `percent` of the profile the person can fill in is filled in, `after_days` after sign-up.
+
+    The profile is asked a few questions at a time, so a new person gets those days to fill it in.
+    """
 
     key = "profile_incomplete"
     label = _l("Profile incomplete")
-    defaults = {"percent": 50}
+    defaults = {"percent": 50, "after_days": 28}
 
     def evaluate(self, context: SignalContext) -> dict[uuid.UUID, list[Signal]]:
-        """People whose share of answered attributes is under `percent`."""
+        """People signed up at least `after_days` ago with under `percent` of their profile answered."""
+        signed_up = context.now - timedelta(days=context.threshold("after_days"))
+        settled = [
+            person_id
+            for person_id, (_last, created) in accounts.activity_of(list(context.person_ids)).items()
+            if created <= signed_up
+        ]
         found: dict[uuid.UUID, list[Signal]] = {}
-        for person_id, (answered, total) in profiles.completeness_of(list(context.person_ids)).items():
+        for person_id, (answered, total) in profiles.completeness_of(settled).items():
             share = 100 * answered / total if total else 100
             if share >= context.threshold("percent"):
                 continue

@@ -19,7 +19,7 @@ from sqlalchemy import delete, func, select
 from aandacht.accounts import service as accounts
 from aandacht.accounts.models import Person
 from aandacht.accounts.principal import Principal
-from aandacht.attention.models import CONTACT_KINDS, ContactMoment, WorklistMark
+from aandacht.attention.models import CONTACT_KINDS, ContactMoment, DigestPreference, WorklistMark
 from aandacht.attention.rules import CORE_RULES
 from aandacht.attention.signals import Severity, Signal, SignalContext, SignalRule
 from aandacht.db import UTCDateTime, session, utcnow
@@ -271,3 +271,21 @@ def undo_mark(*, staff_id: uuid.UUID, mark_id: uuid.UUID) -> WorklistMark:
         session.execute(delete(ContactMoment).where(ContactMoment.id == contact_id))
     session.commit()
     return mark
+
+
+# --- The daily digest ------------------------------------------------------------------------------------
+
+
+def digest_wanted(staff_id: uuid.UUID) -> bool:
+    """Whether the staff member gets the daily digest e-mail (on unless they switched it off)."""
+    return get_scoped(DigestPreference, staff_id) is None
+
+
+def want_digest(staff_id: uuid.UUID, wanted: bool) -> None:
+    """Switch the staff member's daily digest on or off. Commits."""
+    preference = get_scoped(DigestPreference, staff_id)
+    if wanted and preference is not None:
+        session.delete(preference)
+    elif not wanted and preference is None:
+        session.add(DigestPreference(staff_id=staff_id))
+    session.commit()
