@@ -101,6 +101,8 @@ PERIODIC: tuple[Periodic, ...] = (
     Periodic("aandacht.outreach.campaigns:release_due", cron="* * * * *", queue="default"),
     # Triggered messages: whoever meets a rule's condition gets its message (once per cooldown).
     Periodic("aandacht.outreach.rules:check_rules", cron="*/15 * * * *", queue="bulk"),
+    # Each coach's morning digest of their worklist, from the tenant's digest hour on (once a day).
+    Periodic("aandacht.attention.jobs:send_digests", cron="*/15 * * * *", queue="bulk"),
 )
 
 
