@@ -24,7 +24,7 @@ from aandacht.accounts.models import (
     StaffMember,
 )
 from aandacht.accounts.secrets import hash_password, password_matches, seal, token_hash, unseal
-from aandacht.db import new_id, session, utcnow
+from aandacht.db import new_id, one_of, session, utcnow
 from aandacht.outreach.outbox import deliver_email, deliver_sms
 from aandacht.tenancy.context import require_tenant
 from aandacht.tenancy.scoping import get_scoped
@@ -168,7 +168,7 @@ def activity_of(person_ids: list[uuid.UUID]) -> dict[uuid.UUID, tuple[datetime |
     """Per person: when they last used the app (None: never) and when their account was made."""
     if not person_ids:
         return {}
-    query = select(Person.id, Person.last_active_at, Person.created_at).where(Person.id.in_(person_ids))
+    query = select(Person.id, Person.last_active_at, Person.created_at).where(one_of(Person.id, person_ids))
     return {person_id: (last, created) for person_id, last, created in session.execute(query)}
 
 

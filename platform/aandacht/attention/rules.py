@@ -14,7 +14,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
-from aandacht.accounts import service as accounts
 from aandacht.attention.signals import Severity, Signal, SignalContext, SignalRule
 from aandacht.outreach import service as outreach
 from aandacht.personalisation import events
@@ -37,7 +36,7 @@ class Inactive(SignalRule):
         """People whose last activity (or sign-up, when never active) is at least `days` days ago."""
         limit = context.threshold("days")
         found: dict[uuid.UUID, list[Signal]] = {}
-        for person_id, (last, created) in accounts.activity_of(list(context.person_ids)).items():
+        for person_id, (last, created) in context.activity.items():
             days = _days(last or created, context.now)
             if days < limit:
                 continue
@@ -127,9 +126,7 @@ class ProfileIncomplete(SignalRule):
         """People signed up at least `after_days` ago with under `percent` of their profile answered."""
         signed_up = context.now - timedelta(days=context.threshold("after_days"))
         settled = [
-            person_id
-            for person_id, (_last, created) in accounts.activity_of(list(context.person_ids)).items()
-            if created <= signed_up
+            person_id for person_id, (_last, created) in context.activity.items() if created <= signed_up
         ]
         found: dict[uuid.UUID, list[Signal]] = {}
         for person_id, (answered, total) in profiles.completeness_of(settled).items():

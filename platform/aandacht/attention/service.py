@@ -126,11 +126,11 @@ def signals_of(
     """
     tenant, now = require_tenant(), now or utcnow()
     found: dict[uuid.UUID, list[Signal]] = {}
-    person_ids = list(accounts.activity_of(list(person_ids)))  # only the tenant's own people
-    if not person_ids:
+    activity = accounts.activity_of(list(person_ids))  # and only the tenant's own people from here on
+    if not activity:
         return found
     for rule in signal_rules(tenant):
-        context = SignalContext(tenant, person_ids, now, rule.thresholds_for(tenant))
+        context = SignalContext(tenant, list(activity), now, rule.thresholds_for(tenant), activity)
         try:
             signals = rule.evaluate(context)
         except Exception:  # a plugin's rule must never take the worklist down

@@ -50,6 +50,9 @@ class SignalContext:
     now: datetime
     #: The rule's thresholds: its defaults with the tenant's own values laid over them.
     thresholds: Mapping[str, float] = field(default_factory=dict)
+    #: Per person: when they last used the app (None: never) and when they signed up; read once for
+    #: every rule.
+    activity: Mapping[uuid.UUID, tuple[datetime | None, datetime]] = field(default_factory=dict)
 
     def threshold(self, name: str) -> float:
         """One threshold of the rule being evaluated."""

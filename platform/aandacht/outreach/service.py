@@ -24,7 +24,7 @@ from sqlalchemy import func, select, update
 from aandacht import jobs
 from aandacht.accounts.models import Person
 from aandacht.accounts.principal import Principal
-from aandacht.db import UTCDateTime, session, utcnow
+from aandacht.db import UTCDateTime, one_of, session, utcnow
 from aandacht.outreach import limits
 from aandacht.outreach.channels import adapter
 from aandacht.outreach.channels.base import Recipient
@@ -406,7 +406,7 @@ def unread_from_staff(person_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, tuple[
     query = (
         select(Message.person_id, func.count(), func.min(Message.sent_at, type_=UTCDateTime))
         .where(
-            Message.person_id.in_(person_ids),
+            one_of(Message.person_id, person_ids),
             Message.channel == "in_app",
             Message.status.in_(("sent", "delivered")),
             Message.sender_id.is_not(None),

@@ -11,7 +11,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import case, func, insert, select
 
-from aandacht.db import session, utcnow
+from aandacht.db import one_of, session, utcnow
 from aandacht.personalisation.models import INTERACTION_KINDS, ContentItem, InteractionEvent
 from aandacht.tenancy.context import require_tenant
 
@@ -131,7 +131,7 @@ def activity_counts(
             func.sum(case((recent, 1), else_=0)),
         )
         .where(
-            InteractionEvent.person_id.in_(person_ids),
+            one_of(InteractionEvent.person_id, person_ids),
             InteractionEvent.occurred_at >= since,
             InteractionEvent.kind != "impression",
         )
