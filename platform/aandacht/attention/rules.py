@@ -36,21 +36,27 @@ class Inactive(SignalRule):
         """People whose last activity (or sign-up, when never active) is at least `days` days ago."""
         limit = context.threshold("days")
         found: dict[uuid.UUID, list[Signal]] = {}
+        reasons: dict[tuple[int, bool], str] = {}  # many people share a number of days: translate it once
         for person_id, (last, created) in context.activity.items():
             days = _days(last or created, context.now)
             if days < limit:
                 continue
             severity = Severity.HIGH if days >= 2 * limit else Severity.MEDIUM
-            if last is None:
-                reason = ngettext(
-                    "Has not used the app since signing up %(num)d day ago",
-                    "Has not used the app since signing up %(num)d days ago",
-                    days,
-                )
-            else:
-                reason = ngettext("Not active for %(num)d day", "Not active for %(num)d days", days)
-            found[person_id] = [Signal(self.key, severity, reason, last or created)]
+            key = (days, last is None)
+            if key not in reasons:
+                reasons[key] = _inactive_reason(*key)
+            found[person_id] = [Signal(self.key, severity, reasons[key], last or created)]
         return found
+
+
+def _inactive_reason(days: int, never: bool) -> str:
+    if never:
+        return ngettext(
+            "Has not used the app since signing up %(num)d day ago",
+            "Has not used the app since signing up %(num)d days ago",
+            days,
+        )
+    return ngettext("Not active for %(num)d day", "Not active for %(num)d days", days)
 
 
 class UnreadMessages(SignalRule):
