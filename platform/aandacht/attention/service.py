@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -26,6 +27,9 @@ from aandacht.db import UTCDateTime, session, utcnow
 from aandacht.outreach.limits import time_zone
 from aandacht.tenancy.context import CurrentTenant, require_tenant
 from aandacht.tenancy.scoping import get_scoped
+
+if TYPE_CHECKING:
+    from aandacht.plugins import DomainRegistry
 
 log = logging.getLogger(__name__)
 #: The kinds of contact a coach chooses from when marking a person done for today.
@@ -143,6 +147,15 @@ def signals_of(
     for person_signals in found.values():
         person_signals.sort(key=lambda signal: -signal.severity)
     return found
+
+
+def known_signals(registry: DomainRegistry) -> dict[str, tuple[str, ...]]:
+    """Every signal of the core and of the loaded domains, with its threshold names (to check files)."""
+    found = [
+        *CORE_RULES,
+        *(rule for domain in registry.domains.values() for rule in domain.attention_signals()),
+    ]
+    return {rule.key: tuple(rule.defaults) for rule in found}
 
 
 @dataclass(frozen=True)

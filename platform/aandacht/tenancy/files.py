@@ -398,11 +398,15 @@ class TenantFileSchema(Schema):
 
 
 def read_tenant_files(
-    directory: Path, installed_domains: Collection[str], failed_domains: Mapping[str, str] | None = None
+    directory: Path,
+    installed_domains: Collection[str],
+    failed_domains: Mapping[str, str] | None = None,
+    signals: Mapping[str, Collection[str]] | None = None,
 ) -> list[TenantDeclaration]:
     """Read and validate every `*.toml` in `directory`; raise `TenantFilesInvalid` listing all problems.
 
-    `failed_domains` (name -> reason) lets an error say why an enabled domain is not there.
+    `failed_domains` (name -> reason) lets an error say why an enabled domain is not there. `signals`
+    (attention signal -> its threshold names) lets `[attention]` be checked against the installed ones.
     """
     if not directory.is_dir():
         raise TenantFilesInvalid(
@@ -412,7 +416,7 @@ def read_tenant_files(
     errors: list[TenantFileError] = []
     for path in sorted(directory.glob("*.toml")):
         try:
-            declarations.append(_read(path, installed_domains, failed_domains or {}))
+            declarations.append(_read(path, installed_domains, failed_domains or {}, signals))
         except TenantFilesInvalid as invalid:
             errors.extend(invalid.errors)
     errors.extend(_clashing_hosts(declarations))
@@ -422,7 +426,10 @@ def read_tenant_files(
 
 
 def _read(
-    path: Path, installed_domains: Collection[str], failed_domains: Mapping[str, str]
+    path: Path,
+    installed_domains: Collection[str],
+    failed_domains: Mapping[str, str],
+    signals: Mapping[str, Collection[str]] | None = None,
 ) -> TenantDeclaration:
     slug = path.stem
     if not SLUG.match(slug):
@@ -452,7 +459,33 @@ def _read(
     if unknown:
         installed = ", ".join(sorted(installed_domains)) or "none"
         raise _invalid(path, "domains", f"Not installed: {', '.join(unknown)} (installed: {installed}).")
+    problems = list(_attention_problems(data["attention"], signals)) if signals is not None else []
+    if problems:
+        raise TenantFilesInvalid([TenantFileError(path, key, problem) for key, problem in problems])
     return TenantDeclaration(slug=slug, source=path, **data)
+
+
+def _attention_problems(
+    attention: Mapping[str, Any], signals: Mapping[str, Collection[str]]
+) -> Iterator[tuple[str, str]]:
+    """Signals and thresholds of `[attention]` that no installed signal knows."""
+    known = ", ".join(sorted(signals))
+    for index, key in enumerate(attention.get("off", ())):
+        if key not in signals:
+            yield f"attention.off.{index}", f"No signal {key!r}; the signals are: {known}."
+    for key, table in attention.items():
+        if key in ("off", "digest_hour"):
+            continue
+        if key not in signals:
+            yield f"attention.{key}", f"No signal {key!r}; the signals are: {known}."
+            continue
+        for name in table:
+            if name not in signals[key]:
+                names = ", ".join(sorted(signals[key]))
+                yield (
+                    f"attention.{key}.{name}",
+                    f"The signal {key} has no threshold {name!r}; it has: {names}.",
+                )
 
 
 def _clashing_hosts(declarations: list[TenantDeclaration]) -> Iterator[TenantFileError]:
