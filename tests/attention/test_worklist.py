@@ -227,3 +227,12 @@ def test_unread_messages_put_a_person_on_the_list(app, day):
         entries = service.worklist(coach).entries
     anna = next(entry for entry in entries if entry.person.display_name == "Anna Actief")
     assert [signal.key for signal in anna.signals] == ["unread_messages"]
+
+
+def test_a_deactivated_person_is_not_on_the_worklist(app, day):
+    tenant, coach, _other, ids = day
+    with app.app_context(), tenant_context(tenant):
+        session.execute(update(Person).where(Person.id == ids["Bram"]).values(active=False))
+        session.commit()
+        names = [entry.person.display_name for entry in service.worklist(coach).entries]
+    assert "Bram Buiten" not in names and "Dirk Druk" in names

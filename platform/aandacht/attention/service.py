@@ -197,12 +197,15 @@ def local_today(tenant: CurrentTenant, now: datetime | None = None) -> date:
 
 
 def worklist(staff_id: uuid.UUID, *, now: datetime | None = None) -> Worklist:
-    """The staff member's caseload ordered by need, without the people they marked done or snoozed."""
+    """The staff member's caseload ordered by need, without the people they marked done or snoozed.
+
+    Deactivated people are left out: they no longer use the app, so no signal of theirs means anything.
+    """
     now = now or utcnow()
     people = accounts.caseload(staff_id)
     marks = _active_marks(staff_id, local_today(require_tenant(), now))
     hidden = {mark.person_id for mark in marks}
-    shown = {person.id: person for person in people if person.id not in hidden}
+    shown = {person.id: person for person in people if person.id not in hidden and person.active}
     signals = signals_of(list(shown), now=now)
     entries = sorted((Entry(shown[pid], found) for pid, found in signals.items()), key=Entry.order)
     by_id = {person.id: person for person in people}
