@@ -19,7 +19,8 @@ def test_a_tiny_run_prints_the_worklist_beside_the_plain_caseload_list(
     assert passed is not None, printed
     assert "1,200 people, 12,000 events, caseloads of 300 people, 4 coaches" in printed
     for row in (
-        "attention.service.worklist",
+        "attention.service.worklist, first look",
+        "attention.service.worklist, again",
         "plain caseload list",
         "rule life_event",
         "rule profile_incomplete",
