@@ -19,6 +19,7 @@ from aandacht.accounts import models as _account_models  # noqa: F401 - register
 from aandacht.accounts import views as account_views
 from aandacht.accounts.csrf import csrf
 from aandacht.attention import models as _attention_models  # noqa: F401 - registers the contact moments
+from aandacht.attention import views as worklist_views
 from aandacht.config import ConfigError, ServiceUnavailable, Settings, load_settings
 from aandacht.outreach import app_views as message_views
 from aandacht.outreach import (
@@ -99,6 +100,7 @@ def create_app(config: Mapping[str, str] | None = None) -> Flask:
     faces.init_app(app)
     app.register_blueprint(staff_pages.blueprint)
     app.register_blueprint(caseloads.blueprint)
+    app.register_blueprint(worklist_views.blueprint)
     app.register_blueprint(import_views.blueprint)
     app.register_blueprint(profile_views.blueprint)
     app.register_blueprint(profile_cards.blueprint)

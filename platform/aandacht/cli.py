@@ -27,6 +27,7 @@ from aandacht import jobs, migrate, schedule
 from aandacht.accounts import demo
 from aandacht.accounts import service as accounts
 from aandacht.accounts.models import STAFF_ROLES
+from aandacht.attention import service as attention
 from aandacht.config import ConfigError
 from aandacht.db import session
 from aandacht.segments import service as segments
@@ -104,7 +105,9 @@ def tenants_sync(dry_run: bool, directory: str | None) -> None:
     registry = current_app.extensions["aandacht.domains"]
     folder = Path(directory) if directory else settings.tenants_dir
     try:
-        declarations = read_tenant_files(folder, registry.domains.keys(), registry.failures)
+        declarations = read_tenant_files(
+            folder, registry.domains.keys(), registry.failures, attention.known_signals(registry)
+        )
         changes = sync_tenants(declarations, dry_run=dry_run)
     except TenantFilesInvalid as invalid:
         click.echo(f"Nothing changed: {len(invalid.errors)} problem(s) in the tenant files.", err=True)

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 import click
 from flask import Blueprint, Flask, abort, request
 
+from aandacht.attention.signals import SignalRule
 from aandacht.db import Base, TenantScoped
 from aandacht.personalisation.types import ContentType
 from aandacht.profiles.definitions import ProfileAttribute, Questionnaire
@@ -42,6 +43,7 @@ __all__ = [
     "Periodic",
     "ProfileAttribute",
     "Questionnaire",
+    "SignalRule",
     "discover_domains",
 ]
 ENTRY_POINT_GROUP = "aandacht.domains"
@@ -125,6 +127,14 @@ class Domain:
         """Events of the domain that outreach rules can wait for, each named `<name>.<event>`.
 
         The domain sends `aandacht.outreach.signals.event_happened` when one happens (docs/plugins.md).
+        """
+        return []
+
+    def attention_signals(self) -> list[SignalRule]:
+        """Reasons why a person needs a coach's attention, added to the worklist (docs/attention.md).
+
+        Each is an instance of a `aandacht.attention.signals.SignalRule` subclass keyed `<name>.<signal>`,
+        evaluated for a whole caseload at once.
         """
         return []
 
@@ -220,6 +230,15 @@ class DomainRegistry:
             for domain in self.enabled_for(tenant)
             for kind in domain.outreach_events()
             if kind.key.startswith(f"{domain.name}.")
+        ]
+
+    def attention_signals(self, tenant: CurrentTenant | None) -> list[SignalRule]:
+        """The attention signals that the tenant's enabled domains add, each under its own name."""
+        return [
+            rule
+            for domain in self.enabled_for(tenant)
+            for rule in domain.attention_signals()
+            if rule.key.startswith(f"{domain.name}.")
         ]
 
     def periodic_jobs(self) -> list[Periodic]:

@@ -103,6 +103,8 @@ PERIODIC: tuple[Periodic, ...] = (
     Periodic("aandacht.outreach.rules:check_rules", cron="*/15 * * * *", queue="bulk"),
     # Events for many people whose job did not come go to the queue again.
     Periodic("aandacht.outreach.events:hand_over_again", cron="*/5 * * * *", queue="default"),
+    # Each coach's morning digest of their worklist, from the tenant's digest hour on (once a day).
+    Periodic("aandacht.attention.jobs:send_digests", cron="*/15 * * * *", queue="bulk"),
 )
 
 

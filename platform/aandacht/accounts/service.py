@@ -25,7 +25,7 @@ from aandacht.accounts.models import (
 )
 from aandacht.accounts.secrets import hash_password, password_matches, seal, token_hash, unseal
 from aandacht.accounts.signals import person_joined
-from aandacht.db import new_id, session, utcnow
+from aandacht.db import new_id, one_of, session, utcnow
 from aandacht.outreach.outbox import deliver_email, deliver_sms
 from aandacht.tenancy.context import require_tenant
 from aandacht.tenancy.scoping import get_scoped
@@ -165,6 +165,14 @@ def caseload(staff_id: uuid.UUID) -> list[Person]:
         .order_by(Person.display_name)
     )
     return list(session.execute(query).scalars())
+
+
+def activity_of(person_ids: list[uuid.UUID]) -> dict[uuid.UUID, tuple[datetime | None, datetime]]:
+    """Per person: when they last used the app (None: never) and when their account was made."""
+    if not person_ids:
+        return {}
+    query = select(Person.id, Person.last_active_at, Person.created_at).where(one_of(Person.id, person_ids))
+    return {person_id: (last, created) for person_id, last, created in session.execute(query)}
 
 
 def coaches_by_person(person_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[StaffMember]]:

@@ -26,12 +26,10 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
 
-from flask import current_app, url_for
-from flask_babel import force_locale
+from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import or_, select, update
 
@@ -40,8 +38,9 @@ from aandacht.outreach import service, tracking
 from aandacht.outreach.channels import adapter
 from aandacht.outreach.channels.base import DeliveryFailed, HandOff, Outgoing, Recipient
 from aandacht.outreach.models import Message
+from aandacht.outreach.outbox import tenant_request
 from aandacht.outreach.preferences import unsubscribe_token
-from aandacht.tenancy.context import CurrentTenant, require_tenant
+from aandacht.tenancy.context import require_tenant
 
 log = logging.getLogger(__name__)
 
@@ -114,7 +113,7 @@ def _hand_off(message: Message, reach: service.Reach | None) -> str:
             raise service.UnknownPerson(str(message.person_id))
         if message.channel in reach.switched_off:
             raise DeliveryFailed(_("The person switched this channel off."), permanent=True)
-        with _message_context(require_tenant(), reach.person.locale):
+        with tenant_request(require_tenant(), reach.person.locale):
             hand_off = adapter(message.channel).send(_outgoing(message, reach.person))
     except DeliveryFailed as failure:
         return _record_failure(message.id, failure)
@@ -251,15 +250,6 @@ def _record_failure(key: uuid.UUID, failure: DeliveryFailed) -> str:
     session.commit()
     log.info("message %s failed on attempt %d; tried again after a pause", key, message.attempts)
     return "retry"
-
-
-@contextmanager
-def _message_context(tenant: CurrentTenant, locale: str) -> Iterator[None]:
-    """A request on the tenant's public address in the person's language, for links and the texts."""
-    settings = current_app.extensions["aandacht.settings"]
-    base_url = f"{settings.public_url}/t/{tenant.slug}/"
-    with current_app.test_request_context("/", base_url=base_url), force_locale(locale):
-        yield
 
 
 def _outgoing(message: Message, person: Recipient) -> Outgoing:

@@ -27,8 +27,9 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from flask import current_app
+from flask_babel import force_locale
 
-from aandacht.tenancy.context import current_tenant
+from aandacht.tenancy.context import CurrentTenant, current_tenant
 
 
 class SmtpSession:
@@ -74,6 +75,15 @@ def smtp_session(url: str, *, timeout: float = 30) -> Iterator[SmtpSession]:
     finally:
         _session.reset(token)
         opened.close()
+
+
+@contextmanager
+def tenant_request(tenant: CurrentTenant, locale: str) -> Iterator[None]:
+    """A request on the tenant's public address in the reader's language, for links and texts of a mail."""
+    settings = current_app.extensions["aandacht.settings"]
+    base_url = f"{settings.public_url}/t/{tenant.slug}/"
+    with current_app.test_request_context("/", base_url=base_url), force_locale(locale):
+        yield
 
 
 def deliver_email(*, to: str, subject: str, text: str) -> None:

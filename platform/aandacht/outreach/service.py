@@ -24,7 +24,7 @@ from sqlalchemy import func, select, update
 from aandacht import jobs
 from aandacht.accounts.models import Person
 from aandacht.accounts.principal import Principal
-from aandacht.db import session, utcnow
+from aandacht.db import UTCDateTime, one_of, session, utcnow
 from aandacht.outreach import limits
 from aandacht.outreach.channels import adapter
 from aandacht.outreach.channels.base import Recipient
@@ -393,6 +393,28 @@ def unread_count(person_id: uuid.UUID) -> int:
         Message.opened_at.is_(None),
     )
     return session.execute(query).scalar_one()
+
+
+def unread_from_staff(person_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, tuple[int, datetime]]:
+    """Per person: how many personal messages from staff in the app are unread, and since when.
+
+    One query for all of `person_ids` (the worklist asks for a whole caseload); people without unread
+    messages from staff are left out.
+    """
+    if not person_ids:
+        return {}
+    query = (
+        select(Message.person_id, func.count(), func.min(Message.sent_at, type_=UTCDateTime))
+        .where(
+            one_of(Message.person_id, person_ids),
+            Message.channel == "in_app",
+            Message.status.in_(("sent", "delivered")),
+            Message.sender_id.is_not(None),
+            Message.opened_at.is_(None),
+        )
+        .group_by(Message.person_id)
+    )
+    return {person_id: (number, oldest) for person_id, number, oldest in session.execute(query)}
 
 
 def mark_read(person_id: uuid.UUID, message_ids: Sequence[uuid.UUID]) -> None:

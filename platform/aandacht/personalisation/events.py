@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import insert, select
+from sqlalchemy import case, func, insert, select
 
-from aandacht.db import session, utcnow
+from aandacht.db import one_of, session, utcnow
 from aandacht.personalisation.models import INTERACTION_KINDS, ContentItem, InteractionEvent
 from aandacht.tenancy.context import require_tenant
 
@@ -111,3 +111,30 @@ def kinds_done(person_id: uuid.UUID, item_ids: Sequence[uuid.UUID]) -> dict[uuid
     for item_id, kind in rows:
         done.setdefault(uuid.UUID(item_id), set()).add(kind)
     return done
+
+
+def activity_counts(
+    person_ids: Sequence[uuid.UUID], *, since: datetime, split: datetime
+) -> dict[uuid.UUID, tuple[int, int]]:
+    """Per person: how many things they did with content in [since, split) and from `split` on.
+
+    Impressions are left out: being shown an item is not something the person did. One query for all of
+    `person_ids`; people who did nothing since `since` are left out.
+    """
+    if not person_ids:
+        return {}
+    recent = InteractionEvent.occurred_at >= split
+    query = (
+        select(
+            InteractionEvent.person_id,
+            func.sum(case((recent, 0), else_=1)),
+            func.sum(case((recent, 1), else_=0)),
+        )
+        .where(
+            one_of(InteractionEvent.person_id, person_ids),
+            InteractionEvent.occurred_at >= since,
+            InteractionEvent.kind != "impression",
+        )
+        .group_by(InteractionEvent.person_id)
+    )
+    return {person_id: (int(before), int(after)) for person_id, before, after in session.execute(query)}

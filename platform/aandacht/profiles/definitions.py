@@ -69,6 +69,9 @@ class ProfileAttribute:
     #: Longest `text`, and an optional regular expression it must match.
     max_length: int = 500
     pattern: str | None = None
+    #: A change the person reports here is a life event (moving, a new household, health): the coach's
+    #: worklist shows it (docs/attention.md).
+    life_event: bool = False
     #: Where the definition comes from: core, a domain's name, or tenant (set by the registry).
     source: str = field(default="core", compare=False)
 

@@ -156,6 +156,16 @@ def person_ids(document: Any, viewer: Viewer, *, now: datetime | None = None) ->
     return list(session.execute(_statement(document, viewer, now)).scalars())
 
 
+def among(
+    document: Any, viewer: Viewer, person_ids: Iterable[uuid.UUID], *, now: datetime | None = None
+) -> set[uuid.UUID]:
+    """Which of these people the document selects (a caseload filtered by a saved segment)."""
+    ids = list(person_ids)
+    if not ids:
+        return set()
+    return set(session.execute(_statement(document, viewer, now).where(Person.id.in_(ids))).scalars())
+
+
 def includes(document: Any, viewer: Viewer, person_id: uuid.UUID, *, now: datetime | None = None) -> bool:
     """Whether the document selects this one person (for eligibility of content)."""
     statement = _statement(document, viewer, now).where(Person.id == person_id)

@@ -36,6 +36,8 @@ class CurrentTenant:
     channels: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
     #: Outreach rules (`[outreach]`): time_zone, quiet_hours, campaign_cap, tracking.
     outreach: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    #: The coach's worklist (`[attention]`): signal thresholds, signals switched off, the digest's hour.
+    attention: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
     @property
     def default_locale(self) -> str:

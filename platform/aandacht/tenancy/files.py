@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import INCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 from aandacht.profiles.definitions import AUDIENCES, SENSITIVITIES, TYPES, Option, ProfileAttribute
 from aandacht.tenancy.models import KINDS, STATUSES
@@ -69,6 +69,8 @@ class TenantDeclaration:
     outreach: dict[str, Any] = field(default_factory=dict)
     #: The tenant's own profile attributes (`[[attributes]]`), as validated specs.
     attributes: list[dict[str, Any]] = field(default_factory=list)
+    #: The coach's worklist (`[attention]`): signal thresholds, signals switched off, the digest's hour.
+    attention: dict[str, Any] = field(default_factory=dict)
 
 
 _colour = validate.Regexp(r"^#[0-9a-fA-F]{6}$", error="Not a colour; write it as #rrggbb.")
@@ -180,6 +182,40 @@ class OutreachSchema(Schema):
     tracking = fields.Boolean(load_default=False)
 
 
+class AttentionSchema(Schema):
+    """The coach's worklist (docs/attention.md): all optional.
+
+    Besides `off` and `digest_hour`, each key is a signal's own table of thresholds, e.g.
+    `[attention.inactive]` with `days = 14`; the signal names them and checks them when it runs.
+    """
+
+    off = fields.List(fields.String(validate=validate.Length(min=1, max=100)), load_default=list)
+    digest_hour = fields.Integer(
+        strict=True, load_default=7, validate=validate.Range(min=0, max=23, error="Must be an hour, 0 to 23.")
+    )
+
+    class Meta:
+        """Signals' threshold tables are kept, and checked by `thresholds_are_numbers`."""
+
+        unknown = INCLUDE
+
+    @validates_schema
+    def thresholds_are_numbers(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        """Every other key is a table of numbers from 0 on."""
+        errors: dict[str, list[str]] = {}
+        for key, table in data.items():
+            if key in ("off", "digest_hour"):
+                continue
+            if not isinstance(table, dict):
+                errors[key] = ["Must be a table of thresholds, e.g. [attention.inactive] with days = 14."]
+                continue
+            for name, value in table.items():
+                if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+                    errors[f"{key}.{name}"] = ["Must be a number, 0 or more."]
+        if errors:
+            raise ValidationError(errors)
+
+
 def _texts(*, required: bool = False, longest: int = 200) -> fields.Dict:
     """Words in each language: a table such as `{nl = "...", en = "..."}`."""
     return fields.Dict(
@@ -242,6 +278,7 @@ class AttributeSchema(Schema):
         strict=True, validate=validate.Range(min=1, max=5000, error="Must be 1 to 5000 characters.")
     )
     pattern = fields.String(validate=_regular_expression)
+    life_event = fields.Boolean(truthy={True}, falsy={False})
 
     @validates_schema
     def fits_its_type(self, data: dict[str, Any], **_kwargs: Any) -> None:
@@ -315,6 +352,7 @@ class TenantFileSchema(Schema):
     )
     retention = fields.Nested(RetentionSchema, load_default=dict)
     outreach = fields.Nested(OutreachSchema, load_default=dict)
+    attention = fields.Nested(AttentionSchema, load_default=dict)
     identity_provider = fields.Nested(IdentityProviderSchema, load_default=dict)
     attributes = fields.List(fields.Nested(AttributeSchema), load_default=list)
 
@@ -360,11 +398,15 @@ class TenantFileSchema(Schema):
 
 
 def read_tenant_files(
-    directory: Path, installed_domains: Collection[str], failed_domains: Mapping[str, str] | None = None
+    directory: Path,
+    installed_domains: Collection[str],
+    failed_domains: Mapping[str, str] | None = None,
+    signals: Mapping[str, Collection[str]] | None = None,
 ) -> list[TenantDeclaration]:
     """Read and validate every `*.toml` in `directory`; raise `TenantFilesInvalid` listing all problems.
 
-    `failed_domains` (name -> reason) lets an error say why an enabled domain is not there.
+    `failed_domains` (name -> reason) lets an error say why an enabled domain is not there. `signals`
+    (attention signal -> its threshold names) lets `[attention]` be checked against the installed ones.
     """
     if not directory.is_dir():
         raise TenantFilesInvalid(
@@ -374,7 +416,7 @@ def read_tenant_files(
     errors: list[TenantFileError] = []
     for path in sorted(directory.glob("*.toml")):
         try:
-            declarations.append(_read(path, installed_domains, failed_domains or {}))
+            declarations.append(_read(path, installed_domains, failed_domains or {}, signals))
         except TenantFilesInvalid as invalid:
             errors.extend(invalid.errors)
     errors.extend(_clashing_hosts(declarations))
@@ -384,7 +426,10 @@ def read_tenant_files(
 
 
 def _read(
-    path: Path, installed_domains: Collection[str], failed_domains: Mapping[str, str]
+    path: Path,
+    installed_domains: Collection[str],
+    failed_domains: Mapping[str, str],
+    signals: Mapping[str, Collection[str]] | None = None,
 ) -> TenantDeclaration:
     slug = path.stem
     if not SLUG.match(slug):
@@ -414,7 +459,33 @@ def _read(
     if unknown:
         installed = ", ".join(sorted(installed_domains)) or "none"
         raise _invalid(path, "domains", f"Not installed: {', '.join(unknown)} (installed: {installed}).")
+    problems = list(_attention_problems(data["attention"], signals)) if signals is not None else []
+    if problems:
+        raise TenantFilesInvalid([TenantFileError(path, key, problem) for key, problem in problems])
     return TenantDeclaration(slug=slug, source=path, **data)
+
+
+def _attention_problems(
+    attention: Mapping[str, Any], signals: Mapping[str, Collection[str]]
+) -> Iterator[tuple[str, str]]:
+    """Signals and thresholds of `[attention]` that no installed signal knows."""
+    known = ", ".join(sorted(signals))
+    for index, key in enumerate(attention.get("off", ())):
+        if key not in signals:
+            yield f"attention.off.{index}", f"No signal {key!r}; the signals are: {known}."
+    for key, table in attention.items():
+        if key in ("off", "digest_hour"):
+            continue
+        if key not in signals:
+            yield f"attention.{key}", f"No signal {key!r}; the signals are: {known}."
+            continue
+        for name in table:
+            if name not in signals[key]:
+                names = ", ".join(sorted(signals[key]))
+                yield (
+                    f"attention.{key}.{name}",
+                    f"The signal {key} has no threshold {name!r}; it has: {names}.",
+                )
 
 
 def _clashing_hosts(declarations: list[TenantDeclaration]) -> Iterator[TenantFileError]:

@@ -40,6 +40,9 @@ class Tenant(Base):
     #: Outreach rules of the tenant (`[outreach]` of its file): time zone, quiet hours per channel,
     #: the frequency cap of campaigns, and whether opens and clicks of e-mails are tracked.
     outreach: Mapped[dict] = mapped_column(JSONDocument, default=dict, server_default=text("'{}'"))
+    #: The coach's worklist (`[attention]` of its file): signal thresholds, signals switched off, and
+    #: the hour of the coaches' daily digest.
+    attention: Mapped[dict] = mapped_column(JSONDocument, default=dict, server_default=text("'{}'"))
     #: Retention periods in months, per kind of data.
     retention: Mapped[dict] = mapped_column(JSONDocument, default=dict)
     #: The OpenID Connect provider its staff log in with: name, metadata_url, client_id,

@@ -21,6 +21,7 @@ _SYNCED_FIELDS = (
     "branding",
     "channels",
     "outreach",
+    "attention",
     "retention",
     "identity_provider",
     "attributes",
@@ -41,6 +42,7 @@ def snapshot(tenant: Tenant) -> CurrentTenant:
         identity_provider=dict(tenant.identity_provider or {}),
         channels=dict(tenant.channels or {}),
         outreach=dict(tenant.outreach or {}),
+        attention=dict(tenant.attention or {}),
         attributes=tuple(dict(spec) for spec in tenant.attributes or ()),
     )
 

@@ -31,6 +31,7 @@ from werkzeug.wrappers import Response
 from aandacht.accounts import service as accounts
 from aandacht.accounts.models import Person
 from aandacht.accounts.permissions import Permission, public, requires
+from aandacht.attention import views as worklist_page
 from aandacht.personalisation import app_views as feed_cards
 from aandacht.plugins import DomainRegistry
 from aandacht.tenancy.service import all_tenants
@@ -192,11 +193,13 @@ def png_icon(size: int) -> Response:
 @workspace.get("/")
 @requires(Permission.CASELOAD_VIEW)
 def caseload() -> str:
-    """The coach's day: who needs attention, messages, appointments, and the caseload (a team lead: all).
+    """The coach's day: the worklist of who needs attention, messages, appointments, and the caseload.
 
-    A team lead sees the coaches of each person, with a link to assign or remove them.
+    The worklist is the coach's own caseload ordered by need (`aandacht.attention.views`); below it the
+    plain caseload list (a team lead: everyone), where a team lead sees the coaches of each person, with
+    a link to assign or remove them.
 
-        `?q=` narrows the caseload by name or e-mail address; htmx asks for the table alone while typing.
+    `?q=` narrows the caseload by name or e-mail address; htmx asks for the table alone while typing.
     """
     principal = g.principal
     if principal.can(Permission.PEOPLE_VIEW_ALL):
@@ -211,6 +214,7 @@ def caseload() -> str:
     if request.headers.get("HX-Request") == "true" and request.headers.get("HX-Target") == "caseload-results":
         return render_template("workspace/_caseload.html", **values)
     menu = _registry().menu_items(g.tenant, "coach")
+    values.update(worklist_page.worklist_values(principal, request.args))
     return render_template("workspace/caseload.html", menu=menu, **values)
 
 

@@ -19,12 +19,23 @@
   }
 
   function moveRow(step) {
-    var rows = Array.prototype.slice.call(document.querySelectorAll("[data-testid=caseload] tbody tr"));
+    var rows = Array.prototype.slice.call(
+      document.querySelectorAll("[data-testid=worklist] tbody tr, [data-testid=caseload] tbody tr"));
     if (!rows.length) return;
     rows.forEach(function (row) { row.tabIndex = -1; });
     var index = rows.indexOf(document.activeElement);
     var next = index === -1 ? (step > 0 ? 0 : rows.length - 1) : Math.min(rows.length - 1, Math.max(0, index + step));
     rows[next].focus();
+  }
+
+  // On a worklist row: open its "done for today" or "snooze" form and go to its first field.
+  function openAction(name) {
+    var row = document.activeElement && document.activeElement.closest("[data-testid=worklist] tbody tr");
+    var action = row && row.querySelector("details[data-action=" + name + "]");
+    if (!action) return false;
+    action.open = true;
+    action.querySelector("input:checked, input, select").focus();
+    return true;
   }
 
   document.addEventListener("keydown", function (event) {
@@ -50,6 +61,8 @@
       moveRow(1);
     } else if (event.key === "k") {
       moveRow(-1);
+    } else if ((event.key === "d" && openAction("done")) || (event.key === "s" && openAction("snooze"))) {
+      event.preventDefault();
     }
   });
 })();
