@@ -31,11 +31,15 @@ from aandacht.outreach import (
 )
 from aandacht.outreach import models as _outreach_models  # noqa: F401 - registers the message table
 from aandacht.outreach import views as outbox_views
+from aandacht.people import models as _people_models  # noqa: F401 - registers the staff notes
+from aandacht.people import views as people_views
 from aandacht.personalisation import app_views as feed_views
 from aandacht.personalisation import library_views
 from aandacht.personalisation import models as _content_models  # noqa: F401 - registers the content tables
 from aandacht.personalisation import views as content_views
 from aandacht.plugins import discover_domains
+from aandacht.privacy import models as _privacy_models  # noqa: F401 - registers the access log
+from aandacht.privacy import views as privacy_views
 from aandacht.profiles import asks as _profile_asks  # noqa: F401 - registers the ask history table
 from aandacht.profiles import cards as profile_cards
 from aandacht.profiles import import_views
@@ -109,6 +113,8 @@ def create_app(config: Mapping[str, str] | None = None) -> Flask:
     app.register_blueprint(template_views.blueprint)
     app.register_blueprint(campaign_views.blueprint)
     app.register_blueprint(rule_views.blueprint)
+    app.register_blueprint(people_views.blueprint)
+    app.register_blueprint(privacy_views.blueprint)
     api.init_app(app)
     app.register_error_handler(HTTPException, views.render_error)
     cli.init_app(app)

@@ -51,14 +51,14 @@ def record_contact_by(
     return record_contact(person_id=person_id, staff_id=principal.id, kind=kind, source_id=source_id)
 
 
-def contacts_of(person_id: uuid.UUID, *, limit: int = 100) -> list[ContactMoment]:
-    """The person's contact moments, newest first."""
-    query = (
-        select(ContactMoment)
-        .where(ContactMoment.person_id == person_id)
-        .order_by(ContactMoment.at.desc(), ContactMoment.recorded_at.desc())
-        .limit(limit)
-    )
+def contacts_of(
+    person_id: uuid.UUID, *, limit: int = 100, before: datetime | None = None
+) -> list[ContactMoment]:
+    """The person's contact moments, newest first (those before `before`, when given)."""
+    query = select(ContactMoment).where(ContactMoment.person_id == person_id)
+    if before is not None:
+        query = query.where(ContactMoment.at < before)
+    query = query.order_by(ContactMoment.at.desc(), ContactMoment.recorded_at.desc()).limit(limit)
     return list(session.execute(query).scalars())
 
 
