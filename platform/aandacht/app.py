@@ -19,6 +19,7 @@ from aandacht.accounts import models as _account_models  # noqa: F401 - register
 from aandacht.accounts import views as account_views
 from aandacht.accounts.csrf import csrf
 from aandacht.attention import models as _attention_models  # noqa: F401 - registers the contact moments
+from aandacht.attention import report_views
 from aandacht.config import ConfigError, ServiceUnavailable, Settings, load_settings
 from aandacht.outreach import app_views as message_views
 from aandacht.outreach import (
@@ -115,6 +116,7 @@ def create_app(config: Mapping[str, str] | None = None) -> Flask:
     app.register_blueprint(rule_views.blueprint)
     app.register_blueprint(people_views.blueprint)
     app.register_blueprint(privacy_views.blueprint)
+    app.register_blueprint(report_views.blueprint)
     api.init_app(app)
     app.register_error_handler(HTTPException, views.render_error)
     cli.init_app(app)

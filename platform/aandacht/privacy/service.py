@@ -10,6 +10,7 @@ and a view that showed data is never missing from the log.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -30,6 +31,7 @@ WHAT: dict[str, object] = {
     "api.person": _l("Your name and contact details"),
     "api.profile": _l("Your profile"),
     "api.profile_history": _l("The changes of your profile"),
+    "report": _l("Your number of contacts and how we can reach you (in a report of the caseload)"),
 }
 #: Who looked, by role, in words a resident understands.
 ROLE_NAMES = {
@@ -51,6 +53,13 @@ def record_access(person_id: uuid.UUID, *, what: str | None = None, channel: str
     `what` names the view (a key of `WHAT`; the request's endpoint when not given). A resident viewing
     their own data is not logged, and one request logs each view of a person once.
     """
+    record_accesses([person_id], what=what, channel=channel)
+
+
+def record_accesses(
+    person_ids: Iterable[uuid.UUID], *, what: str | None = None, channel: str = "page"
+) -> None:
+    """`record_access` for every person a page or download shows (a report's list), in one transaction."""
     principal = g.principal
     if principal.kind not in _VIEWER_KINDS:
         return
@@ -58,23 +67,28 @@ def record_access(person_id: uuid.UUID, *, what: str | None = None, channel: str
         raise ValueError(f"unknown channel of access: {channel!r}")
     what = what or request.endpoint or "unknown"
     logged: set[tuple[uuid.UUID, str]] = g.setdefault("aandacht_access_logged", set())
-    if (person_id, what) in logged:
+    new = list(dict.fromkeys(person_id for person_id in person_ids if (person_id, what) not in logged))
+    if not new:
         return
-    entry = AccessLogEntry(
-        person_id=person_id,
-        viewer_kind=principal.kind,
-        viewer_id=principal.id,
-        viewer_name=principal.display_name[:200],
-        viewer_role=principal.role if principal.kind == "staff" else None,
-        channel=channel,
-        what=what[:60],
-        route=f"{request.method} {request.path}"[:300],
-        at=utcnow(),
-    )
+    now, route = utcnow(), f"{request.method} {request.path}"[:300]
+    entries = [
+        AccessLogEntry(
+            person_id=person_id,
+            viewer_kind=principal.kind,
+            viewer_id=principal.id,
+            viewer_name=principal.display_name[:200],
+            viewer_role=principal.role if principal.kind == "staff" else None,
+            channel=channel,
+            what=what[:60],
+            route=route,
+            at=now,
+        )
+        for person_id in new
+    ]
     with AppSession(bind=engine(), expire_on_commit=False) as own:
-        own.add(entry)
+        own.add_all(entries)
         own.commit()
-    logged.add((person_id, what))
+    logged.update((person_id, what) for person_id in new)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
@@ -184,3 +185,20 @@ def completeness(person_id: uuid.UUID, audience: str = "person") -> tuple[int, i
     values = profile_values(person_id)
     editable = [key for key, a in attributes_for(require_tenant()).items() if may(audience, a.editable_by)]
     return sum(1 for key in editable if key in values), len(editable)
+
+
+def people_who_answered(person_ids: list[uuid.UUID], since: datetime, until: datetime) -> set[uuid.UUID]:
+    """The people among `person_ids` who answered or corrected their own profile in [since, until)."""
+    if not person_ids:
+        return set()
+    query = (
+        select(ProfileChange.person_id)
+        .where(
+            ProfileChange.person_id.in_(person_ids),
+            ProfileChange.source == "person",
+            ProfileChange.changed_at >= since,
+            ProfileChange.changed_at < until,
+        )
+        .distinct()
+    )
+    return set(session.execute(query).scalars())
