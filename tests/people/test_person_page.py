@@ -5,8 +5,6 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
 from aandacht.attention import service as attention
 from aandacht.db import session
 from aandacht.people import service as notes
@@ -19,21 +17,6 @@ from tests.api.helpers import log_in
 from tests.helpers import csrf_token
 
 EN = {"Accept-Language": "en"}
-
-
-@pytest.fixture
-def tenant(create_tenant):
-    return create_tenant()
-
-
-@pytest.fixture
-def person(tenant, create_person):
-    return create_person(tenant, display_name="Anna de Vries", email=f"{uuid.uuid4().hex[:8]}@example.nl")
-
-
-@pytest.fixture
-def coach(tenant, create_staff, person):
-    return create_staff(tenant, caseload=[person], display_name="Carla Coach")
 
 
 def page_of(client, tenant, person, **args):
@@ -103,7 +86,7 @@ def test_the_timeline_merges_every_source_newest_first(app, client, tenant, pers
     timeline = text.split('data-testid="timeline-entries"')[1].split("</ol>")[0]
     order = [part.split('"')[0] for part in timeline.split('data-testid="entry-')[1:]]
     assert order == ["notes", "contacts", "content", "answers"]
-    assert "5 shown" in timeline and "1 opened" in timeline  # one line for the day, not six
+    assert "saw 5" in timeline and "opened 1" in timeline  # one line for the day, not six
     assert "Belde over de cursus." in timeline and "Carla Coach" in timeline
     assert "How do you want to hear from us?" in timeline and "By text message" in timeline
     content = text.split('data-testid="content"')[1].split("</section>")[0]

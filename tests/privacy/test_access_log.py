@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-
-import pytest
-
 from aandacht.db import session
 from aandacht.privacy import service
 from aandacht.privacy.models import AccessLogEntry
@@ -13,21 +9,6 @@ from aandacht.tenancy.context import tenant_context
 from tests.api.helpers import bearer, issue_token, log_in
 
 NL = {"Accept-Language": "nl"}
-
-
-@pytest.fixture
-def tenant(create_tenant):
-    return create_tenant()
-
-
-@pytest.fixture
-def person(tenant, create_person):
-    return create_person(tenant, display_name="Anna de Vries", email=f"{uuid.uuid4().hex[:8]}@example.nl")
-
-
-@pytest.fixture
-def coach(tenant, create_staff, person):
-    return create_staff(tenant, caseload=[person], display_name="Carla Coach")
 
 
 def log_of(app, tenant, person):

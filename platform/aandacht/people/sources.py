@@ -21,6 +21,7 @@ from aandacht.people.timeline import Entry, TimelineQuery, timeline_source
 from aandacht.personalisation import events
 from aandacht.profiles import service as profiles
 from aandacht.profiles.presentation import SOURCE_NAMES, actor_names, profile_rows, value_text
+from aandacht.segments.choices import INTERACTION_NAMES
 from aandacht.tenancy.scoping import get_scoped
 
 #: Each kind of contact moment in words, with its icon.
@@ -31,16 +32,6 @@ CONTACT_NAMES = {
     "meeting": ("users", _l("Meeting")),
     "appointment": ("calendar", _l("Appointment")),
     "other": ("dots", _l("Other contact")),
-}
-#: Each kind of interaction with content in words.
-INTERACTION_NAMES = {
-    "impression": _l("shown"),
-    "open": _l("opened"),
-    "click": _l("clicked"),
-    "save": _l("saved"),
-    "dismiss": _l("dismissed"),
-    "share": _l("shared"),
-    "apply": _l("applied"),
 }
 
 
@@ -101,7 +92,7 @@ def content(query: TimelineQuery) -> list[Entry]:
             icon="news",
             title=_("Used the content of the app"),
             detail=", ".join(
-                f"{count} {INTERACTION_NAMES.get(kind, kind)}" for kind, count in sorted(day.counts.items())
+                f"{INTERACTION_NAMES.get(kind, kind)} {count}" for kind, count in sorted(day.counts.items())
             ),
         )
         for day in events.activity_by_day(query.person_id, before=query.before, limit=query.limit)

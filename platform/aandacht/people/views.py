@@ -23,12 +23,13 @@ from aandacht.outreach import service as outreach
 from aandacht.outreach.workspace_views import CHANNEL_NAMES
 from aandacht.people import service
 from aandacht.people import sources as _sources  # noqa: F401 - registers the core's timeline sources
-from aandacht.people.sources import INTERACTION_NAMES, staff_name
+from aandacht.people.sources import staff_name
 from aandacht.people.timeline import timeline
 from aandacht.personalisation import events
 from aandacht.profiles.presentation import SOURCE_NAMES, actor_names, profile_rows, value_text
 from aandacht.profiles.service import audience_of, completeness, history
 from aandacht.profiles.views import person_of_caseload
+from aandacht.segments.choices import INTERACTION_NAMES
 
 blueprint = Blueprint("people", __name__, url_prefix="/workspace/people", template_folder="templates")
 #: Entries of the timeline per page, and changes of the profile shown on the page.
