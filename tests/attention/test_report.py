@@ -111,7 +111,9 @@ def test_every_csv_equals_the_table_on_the_page(client, caseload):
     page = client.get(f"/t/{tenant.slug}/workspace/report", headers=EN)
     assert page.status_code == 200
     text = page.get_data(as_text=True)
-    assert text.count("<svg aria-hidden") >= 4 and 'data-testid="chart-spread"' in text
+    assert 'data-testid="chart-attention"' in text and 'data-testid="chart-channels"' in text
+    attention = text.split('data-testid="chart-attention"')[1].split("</figure>")[0]
+    assert attention.count("<svg aria-hidden") == 1 and "Spread of attention" in attention
     assert "Response times are not measured yet" in text
     assert "60% of the caseload is reachable by some channel; 2 people by none." in text
     for key in ("summary", "people", "channels", "unreachable"):

@@ -94,9 +94,9 @@ def caseload_report(
     ids = [person.id for person in people]
     bounds = figures.month_bounds(last, months)
     contacts = {person_id: [0] * months for person_id in ids}
-    for moment in service.contacts_between(bounds[0], bounds[-1], person_ids=ids, staff_id=staff_id):
-        index = next(i for i in range(months) if bounds[i] <= moment.at < bounds[i + 1])
-        contacts[moment.person_id][index] += 1
+    for person_id, moment in service.contact_times(bounds[0], bounds[-1], person_ids=ids, staff_id=staff_id):
+        index = next(i for i in range(months) if bounds[i] <= moment < bounds[i + 1])
+        contacts[person_id][index] += 1
     rows = []
     for index in range(months):
         since, until = bounds[index], bounds[index + 1]

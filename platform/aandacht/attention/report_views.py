@@ -77,12 +77,7 @@ def caseload_report_page() -> str:
     keys = ["summary", "channels", "unreachable"] + (["people"] if coach is not None else [])
     record_accesses(_named_people(report, coach, keys), what="report")
     tables = {key: report_tables.TABLES[key](report) for key in keys}
-    drawn = {
-        "contacts": charts.contacts(report),
-        "reach": charts.reach(report),
-        "spread": charts.spread(report),
-        "channels": charts.channels(report),
-    }
+    drawn = {"attention": charts.attention(report), "channels": charts.channels(report)}
     return render_template(
         "attention/report.html",
         report=report,

@@ -60,8 +60,11 @@ def responses(person_ids: Sequence[uuid.UUID], since: datetime, until: datetime)
     if not questions:
         return Responses([], 0)
     contacts: dict[uuid.UUID, list[datetime]] = {}
-    for moment in service.contacts_between(since, until + ANSWER_WINDOW, person_ids=list(person_ids)):
-        contacts.setdefault(moment.person_id, []).append(moment.at)
+    for person_id, moment in sorted(
+        service.contact_times(since, until + ANSWER_WINDOW, person_ids=list(person_ids)),
+        key=lambda pair: pair[1],
+    ):
+        contacts.setdefault(person_id, []).append(moment)
     hours, unanswered = [], 0
     for person_id, asked_at in questions:
         answer = next(

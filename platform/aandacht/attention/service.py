@@ -88,3 +88,24 @@ def contacts_between(
     if staff_id is not None:
         query = query.where(ContactMoment.staff_id == staff_id)
     return list(session.execute(query.order_by(ContactMoment.at)).scalars())
+
+
+def contact_times(
+    since: datetime,
+    until: datetime,
+    *,
+    person_ids: Sequence[uuid.UUID] | None = None,
+    staff_id: uuid.UUID | None = None,
+) -> list[tuple[uuid.UUID, datetime]]:
+    """(person, moment) of the contact moments in [since, until), as `contacts_between` selects them.
+
+    For counting (the caseload report): no rows are loaded as objects.
+    """
+    query = select(ContactMoment.person_id, ContactMoment.at).where(
+        ContactMoment.at >= since, ContactMoment.at < until
+    )
+    if person_ids is not None:
+        query = query.where(ContactMoment.person_id.in_(person_ids))
+    if staff_id is not None:
+        query = query.where(ContactMoment.staff_id == staff_id)
+    return [(person_id, at) for person_id, at in session.execute(query)]
