@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert, select
 
 from aandacht.db import session, utcnow
 from aandacht.personalisation.catalogue import as_item, items_query
@@ -165,18 +165,27 @@ class ItemEngagement:
     kinds: frozenset[str]
 
 
-def engagement_of(person_id: uuid.UUID, *, limit: int = 10) -> tuple[list[ItemEngagement], dict[str, int]]:
-    """The items the person engaged with most (then were shown most), and the totals of each kind."""
+def engagement_of(
+    person_id: uuid.UUID, *, limit: int = 10, window: int = 10_000
+) -> tuple[list[ItemEngagement], dict[str, int]]:
+    """The items the person engaged with most (then were shown most), and the totals of each kind.
+
+    Counts the latest `window` interactions, read by the person's index in time order (a grouping query
+    would let a database walk the item index of every person instead).
+    """
     rows = session.execute(
-        select(InteractionEvent.item_id, InteractionEvent.kind, func.count())
-        .where(InteractionEvent.person_id == person_id, InteractionEvent.item_id.is_not(None))
-        .group_by(InteractionEvent.item_id, InteractionEvent.kind)
-    ).all()
+        select(InteractionEvent.item_id, InteractionEvent.kind)
+        .where(InteractionEvent.person_id == person_id)
+        .order_by(InteractionEvent.occurred_at.desc())
+        .limit(window)
+    )
     per_item: dict[str, dict[str, int]] = {}
     totals: dict[str, int] = {}
-    for item_id, kind, count in rows:
-        per_item.setdefault(item_id, {})[kind] = count
-        totals[kind] = totals.get(kind, 0) + count
+    for item_id, kind in rows:
+        totals[kind] = totals.get(kind, 0) + 1
+        if item_id is not None:
+            counts = per_item.setdefault(item_id, {})
+            counts[kind] = counts.get(kind, 0) + 1
 
     def engaged(counts: dict[str, int]) -> int:
         return sum(counts.get(kind, 0) for kind in ENGAGED_KINDS)
