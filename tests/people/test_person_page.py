@@ -170,3 +170,9 @@ def test_notes_are_never_shown_to_the_person(app, client, tenant, person, coach,
         response = client.get(f"/t/{tenant.slug}{path}")
         assert response.status_code == 200, path
         assert secret not in response.get_data(as_text=True), path
+
+
+def test_a_bad_moment_to_page_back_from_is_a_clear_400(client, tenant, person, coach):
+    log_in(client, tenant, "staff", coach)
+    assert page_of(client, tenant, person, before="gisteren").status_code == 400
+    assert page_of(client, tenant, person, before="2026-03-01T10:00:00").status_code == 200

@@ -9,7 +9,7 @@ unless the role sees everyone; anyone else is not found (404). Every view is in 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -45,11 +45,13 @@ def person_page(person_id: uuid.UUID) -> tuple[str, int]:
 
 
 def _before() -> datetime | None:
+    """The `?before=` of the timeline's page; a moment without a zone is UTC."""
     raw = request.args.get("before", "")
     try:
-        return datetime.fromisoformat(raw) if raw else None
+        moment = datetime.fromisoformat(raw) if raw else None
     except ValueError:
         abort(400, _("The moment to page back from is not a moment."))
+    return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment
 
 
 def _page(person: Person, errors: dict[str, str] | None = None, status: int = 200) -> tuple[str, int]:
