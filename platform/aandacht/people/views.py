@@ -103,8 +103,13 @@ def add_note(person_id: uuid.UUID) -> tuple[str, int] | Response:
     except service.NoteInvalid:
         session.rollback()
         return _page(person, _note_error(), 400)
+    return _back_to_notes(person, _("The note is saved."))
+
+
+def _back_to_notes(person: Person, done: str) -> Response:
+    """Commit the change of a note, say so, and show the notes again."""
     session.commit()
-    flash(_("The note is saved."), "info")
+    flash(done, "info")
     return redirect(url_for("people.person_page", person_id=person.id, _anchor="notes"))
 
 
@@ -132,9 +137,7 @@ def change_note(person_id: uuid.UUID, note_id: str) -> tuple[str, int] | Respons
     except service.NoteInvalid:
         session.rollback()
         return _page(person, _note_error(), 400)
-    session.commit()
-    flash(_("The note is changed."), "info")
-    return redirect(url_for("people.person_page", person_id=person.id, _anchor="notes"))
+    return _back_to_notes(person, _("The note is changed."))
 
 
 @blueprint.post("/<uuid:person_id>/notes/<note_id>/delete")
@@ -146,6 +149,4 @@ def delete_note(person_id: uuid.UUID, note_id: str) -> Response:
         service.delete_note(_note_id(note_id), person_id=person.id, acting_user=g.principal.id)
     except service.NotYours:
         abort(404)
-    session.commit()
-    flash(_("The note is deleted."), "info")
-    return redirect(url_for("people.person_page", person_id=person.id, _anchor="notes"))
+    return _back_to_notes(person, _("The note is deleted."))
