@@ -32,6 +32,7 @@ def test_the_coach_sees_the_persons_page_with_coaches_and_channels(client, tenan
     assert "Carla Coach" in text.split('data-testid="coaches"')[1].split("</dd>")[0]
     channels = text.split('data-testid="channels"')[1].split("</dd>")[0]
     assert "E-mail" in channels and "Text message: no address for this channel" in channels
+    assert "In the app: has never used the app" in channels
 
 
 def test_a_coach_without_the_person_in_the_caseload_gets_404(client, tenant, person, create_staff):

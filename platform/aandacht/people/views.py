@@ -18,8 +18,8 @@ from werkzeug.wrappers import Response
 from aandacht.accounts import service as accounts
 from aandacht.accounts.models import Person
 from aandacht.accounts.permissions import Permission, requires
+from aandacht.attention.report import channel_reach
 from aandacht.db import session
-from aandacht.outreach import service as outreach
 from aandacht.outreach.workspace_views import CHANNEL_NAMES
 from aandacht.people import service
 from aandacht.people import sources as _sources  # noqa: F401 - registers the core's timeline sources
@@ -61,13 +61,13 @@ def _page(person: Person, errors: dict[str, str] | None = None, status: int = 20
         return render_template("people/_timeline.html", person=person, entries=entries, older=older), 200
     attributes = {row.attribute.key: row.attribute for row in profile_rows(person.id, audience)}
     changes = [change for change in history(person.id) if change.attribute_key in attributes][:LATEST_CHANGES]
-    choice = outreach.choose(outreach.reach_of(person.id), None) if person.active else None
+    [reach] = channel_reach([person])
     top, totals = events.engagement_of(person.id)
     answered, total = completeness(person.id, "person")
     return render_template(
         "people/person.html",
         person=person,
-        choice=choice,
+        reach=reach,
         channels=CHANNEL_NAMES,
         coaches=accounts.coaches_by_person([person.id])[person.id],
         changes=changes,
