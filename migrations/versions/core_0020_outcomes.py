@@ -1,7 +1,7 @@
 """Outcomes of the people served, for research.
 
 Revision ID: core_0020
-Revises: core_0017
+Revises: core_0018
 Create Date: 2026-12-06 06:40:00
 """
 
@@ -14,7 +14,7 @@ from sqlalchemy.dialects import postgresql
 from aandacht.tenancy.rls import enable_row_level_security
 
 revision: str = "core_0020"
-down_revision: str | Sequence[str] | None = "core_0017"
+down_revision: str | Sequence[str] | None = "core_0018"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -19,6 +19,7 @@ from aandacht.accounts import models as _account_models  # noqa: F401 - register
 from aandacht.accounts import views as account_views
 from aandacht.accounts.csrf import csrf
 from aandacht.attention import models as _attention_models  # noqa: F401 - registers the contact moments
+from aandacht.attention import report_views
 from aandacht.attention import views as worklist_views
 from aandacht.config import ConfigError, ServiceUnavailable, Settings, load_settings
 from aandacht.outreach import app_views as message_views
@@ -34,11 +35,15 @@ from aandacht.outreach import (
 from aandacht.outreach import events as _outreach_events  # noqa: F401 - connects rules to the engines' hooks
 from aandacht.outreach import models as _outreach_models  # noqa: F401 - registers the message table
 from aandacht.outreach import views as outbox_views
+from aandacht.people import models as _people_models  # noqa: F401 - registers the staff notes
+from aandacht.people import views as people_views
 from aandacht.personalisation import app_views as feed_views
 from aandacht.personalisation import library_views
 from aandacht.personalisation import models as _content_models  # noqa: F401 - registers the content tables
 from aandacht.personalisation import views as content_views
 from aandacht.plugins import discover_domains
+from aandacht.privacy import models as _privacy_models  # noqa: F401 - registers the access log
+from aandacht.privacy import views as privacy_views
 from aandacht.profiles import asks as _profile_asks  # noqa: F401 - registers the ask history table
 from aandacht.profiles import cards as profile_cards
 from aandacht.profiles import import_views
@@ -117,6 +122,9 @@ def create_app(config: Mapping[str, str] | None = None) -> Flask:
     app.register_blueprint(campaign_views.blueprint)
     app.register_blueprint(rule_views.blueprint)
     app.register_blueprint(outcome_views.blueprint)
+    app.register_blueprint(people_views.blueprint)
+    app.register_blueprint(privacy_views.blueprint)
+    app.register_blueprint(report_views.blueprint)
     api.init_app(app)
     app.register_error_handler(HTTPException, views.render_error)
     cli.init_app(app)

@@ -34,6 +34,11 @@ def test_a_resident_answers_a_card_and_the_coach_sees_it_with_its_history(
     coach_page.get_by_role("link", name="Anna de Vries").click()
     with site.app.app_context(), tenant_context(tenant):
         person = service.person_by_email(resident)
+    # The name opens the person's page; its timeline has the answer, its menu the whole profile.
+    coach_page.wait_for_url(site.url(tenant, f"/workspace/people/{person.id}"))
+    assert_accessible(coach_page)
+    assert "In de app" in coach_page.get_by_test_id("timeline-entries").inner_text()
+    coach_page.locator(f'a[href$="/workspace/people/{person.id}/profile"]').first.click()
     coach_page.wait_for_url(site.url(tenant, f"/workspace/people/{person.id}/profile"))
     assert_accessible(coach_page)
     value = coach_page.get_by_test_id("value-core.preferred_channel")

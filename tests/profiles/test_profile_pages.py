@@ -154,7 +154,9 @@ def test_a_coach_sees_the_profile_and_how_it_grew(app, client, tenant, person, c
     )
     log_in(client, tenant, "staff", coach)
     caseload = client.get(f"/t/{tenant.slug}/workspace/").get_data(as_text=True)
-    assert f"/t/{tenant.slug}/workspace/people/{person}/profile" in caseload
+    assert f'href="/t/{tenant.slug}/workspace/people/{person}"' in caseload
+    hub = client.get(f"/t/{tenant.slug}/workspace/people/{person}").get_data(as_text=True)
+    assert f"/t/{tenant.slug}/workspace/people/{person}/profile" in hub
     page = client.get(
         f"/t/{tenant.slug}/workspace/people/{person}/profile", headers={"Accept-Language": "en"}
     )

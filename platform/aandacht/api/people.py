@@ -28,6 +28,7 @@ from aandacht.api.schemas import (
     sort_field,
 )
 from aandacht.api.smorest import Blueprint, Resource
+from aandacht.privacy.service import record_access
 from aandacht.tenancy.scoping import get_scoped
 
 blp = Blueprint(
@@ -126,4 +127,5 @@ class PersonResource(Resource):
             person = next((person for person in caseload if person.id == wanted), None)
         if person is None:
             fail(404, "not_found")
+        record_access(person.id, what="api.person", channel="api")
         return person

@@ -32,6 +32,7 @@ from aandacht.api.schemas import (
     sort_field,
 )
 from aandacht.api.smorest import Blueprint, Resource
+from aandacht.privacy.service import record_access
 from aandacht.profiles.presentation import profile_rows
 from aandacht.profiles.service import ProfileInvalid, audience_of, completeness, history, set_values
 from aandacht.tenancy.scoping import get_scoped
@@ -125,8 +126,11 @@ class HistoryArgs(ListArgs):
     sort = sort_field("changed_at", default="-changed_at")
 
 
-def _person(person_id: str, scope: str) -> Person:
-    """The person, when the caller may see them; else 404 (also for one that does not exist)."""
+def _person(person_id: str, scope: str, *, what: str) -> Person:
+    """The person, when the caller may see them; else 404 (also for one that does not exist).
+
+    The view is written to the person's access log as `what`.
+    """
     wanted = path_id(person_id, "person_id")
     principal = g.principal
     if principal.can(Permission.PEOPLE_VIEW_ALL) and principal.has_scopes(frozenset({scope})):
@@ -137,6 +141,7 @@ def _person(person_id: str, scope: str) -> Person:
         person = None
     if person is None:
         fail(404, "not_found")
+    record_access(person.id, what=what, channel="api")
     return person
 
 
@@ -176,7 +181,7 @@ class ProfileResource(Resource):
         Every attribute the caller's role may see, with the value (null when unanswered), whether the
         caller may change it, and the last change. `completeness` counts what the person may answer.
         """
-        return _profile(_person(person_id, "people:read").id)
+        return _profile(_person(person_id, "people:read", what="api.profile").id)
 
     @requires_any(*WRITE_PROFILES)
     @blp.arguments(ProfilePatchSchema)
@@ -189,7 +194,7 @@ class ProfileResource(Resource):
         Only attributes the caller's role may change. One bad value refuses the whole change: 422 with
         `errors` naming each attribute (`values.<key>`) and its reason, and nothing is written.
         """
-        person = _person(person_id, "profiles:write")
+        person = _person(person_id, "profiles:write", what="api.profile")
         principal = g.principal
         source = "coach" if principal.kind == "staff" else "system"
         try:
@@ -223,7 +228,7 @@ class ProfileHistory(Resource):
 
         Only changes of attributes the caller may see; filter one attribute with `key`.
         """
-        person = _person(person_id, "people:read")
+        person = _person(person_id, "people:read", what="api.profile_history")
         visible = {row.attribute.key for row in profile_rows(person.id, _audience())}
         changes = [
             change for change in history(person.id, args.get("key")) if change.attribute_key in visible

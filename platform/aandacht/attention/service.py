@@ -73,14 +73,14 @@ def record_contact_by(
     return record_contact(person_id=person_id, staff_id=principal.id, kind=kind, source_id=source_id)
 
 
-def contacts_of(person_id: uuid.UUID, *, limit: int = 100) -> list[ContactMoment]:
-    """The person's contact moments, newest first."""
-    query = (
-        select(ContactMoment)
-        .where(ContactMoment.person_id == person_id)
-        .order_by(ContactMoment.at.desc(), ContactMoment.recorded_at.desc())
-        .limit(limit)
-    )
+def contacts_of(
+    person_id: uuid.UUID, *, limit: int = 100, before: datetime | None = None
+) -> list[ContactMoment]:
+    """The person's contact moments, newest first (those before `before`, when given)."""
+    query = select(ContactMoment).where(ContactMoment.person_id == person_id)
+    if before is not None:
+        query = query.where(ContactMoment.at < before)
+    query = query.order_by(ContactMoment.at.desc(), ContactMoment.recorded_at.desc()).limit(limit)
     return list(session.execute(query).scalars())
 
 
@@ -305,3 +305,24 @@ def want_digest(staff_id: uuid.UUID, wanted: bool) -> None:
     elif not wanted and preference is None:
         session.add(DigestPreference(staff_id=staff_id))
     session.commit()
+
+
+def contact_times(
+    since: datetime,
+    until: datetime,
+    *,
+    person_ids: Sequence[uuid.UUID] | None = None,
+    staff_id: uuid.UUID | None = None,
+) -> list[tuple[uuid.UUID, datetime]]:
+    """(person, moment) of the contact moments in [since, until), as `contacts_between` selects them.
+
+    For counting (the caseload report): no rows are loaded as objects.
+    """
+    query = select(ContactMoment.person_id, ContactMoment.at).where(
+        ContactMoment.at >= since, ContactMoment.at < until
+    )
+    if person_ids is not None:
+        query = query.where(ContactMoment.person_id.in_(person_ids))
+    if staff_id is not None:
+        query = query.where(ContactMoment.staff_id == staff_id)
+    return [(person_id, at) for person_id, at in session.execute(query)]

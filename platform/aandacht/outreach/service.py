@@ -361,12 +361,12 @@ def unreachable_reason(reasons: dict[str, str]) -> str:
     return _("No channel reaches this person (%(reasons)s).", reasons=listed)[:500]
 
 
-def messages_of(person_id: uuid.UUID, *, limit: int = 50) -> list[Message]:
+def messages_of(person_id: uuid.UUID, *, limit: int = 50, before: datetime | None = None) -> list[Message]:
     """A person's messages on every channel, newest first (for the coach: status and reason)."""
-    query = (
-        select(Message).where(Message.person_id == person_id).order_by(Message.created_at.desc()).limit(limit)
-    )
-    return list(session.execute(query).scalars())
+    query = select(Message).where(Message.person_id == person_id)
+    if before is not None:
+        query = query.where(Message.created_at < before)
+    return list(session.execute(query.order_by(Message.created_at.desc()).limit(limit)).scalars())
 
 
 def app_messages(person_id: uuid.UUID, *, limit: int = 50) -> list[Message]:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import case, func, insert, select
 
 from aandacht.db import one_of, session, utcnow
+from aandacht.personalisation.catalogue import as_item, items_query
 from aandacht.personalisation.models import INTERACTION_KINDS, ContentItem, InteractionEvent
 from aandacht.tenancy.context import require_tenant
 
@@ -138,3 +139,117 @@ def activity_counts(
         .group_by(InteractionEvent.person_id)
     )
     return {person_id: (int(before), int(after)) for person_id, before, after in session.execute(query)}
+
+
+#: The kinds of interaction that show interest (an impression only shows the item was on screen).
+ENGAGED_KINDS = ("open", "click", "save", "share", "apply")
+
+
+@dataclass(frozen=True)
+class DayOfActivity:
+    """What a person did with content on one day (UTC): how many events of each kind."""
+
+    day: date
+    last_at: datetime
+    counts: dict[str, int]
+
+
+def activity_by_day(
+    person_id: uuid.UUID, *, before: datetime | None = None, limit: int = 50, window: int = 5000
+) -> list[DayOfActivity]:
+    """The person's interactions summed per day, newest day first (at most `limit` days).
+
+    Reads the latest `window` events before `before`: a timeline needs the recent days, not every
+    impression ever recorded.
+    """
+    query = select(InteractionEvent.kind, InteractionEvent.occurred_at).where(
+        InteractionEvent.person_id == person_id
+    )
+    if before is not None:
+        query = query.where(InteractionEvent.occurred_at < before)
+    rows = session.execute(query.order_by(InteractionEvent.occurred_at.desc()).limit(window))
+    days: dict[date, DayOfActivity] = {}
+    for kind, occurred_at in rows:
+        moment = occurred_at if occurred_at.tzinfo else occurred_at.replace(tzinfo=UTC)
+        day = moment.astimezone(UTC).date()
+        if day not in days:
+            if len(days) == limit:
+                break
+            days[day] = DayOfActivity(day, moment, {})
+        days[day].counts[kind] = days[day].counts.get(kind, 0) + 1
+    return list(days.values())
+
+
+@dataclass(frozen=True)
+class ItemEngagement:
+    """How often one item was shown to a person and what they did with it."""
+
+    item_id: uuid.UUID
+    title: str
+    type: str
+    shown: int
+    engaged: int
+    kinds: frozenset[str]
+
+
+def engagement_of(
+    person_id: uuid.UUID, *, limit: int = 10, window: int = 10_000
+) -> tuple[list[ItemEngagement], dict[str, int]]:
+    """The items the person engaged with most (then were shown most), and the totals of each kind.
+
+    Counts the latest `window` interactions, read by the person's index in time order (a grouping query
+    would let a database walk the item index of every person instead).
+    """
+    rows = session.execute(
+        select(InteractionEvent.item_id, InteractionEvent.kind)
+        .where(InteractionEvent.person_id == person_id)
+        .order_by(InteractionEvent.occurred_at.desc())
+        .limit(window)
+    )
+    per_item: dict[str, dict[str, int]] = {}
+    totals: dict[str, int] = {}
+    for item_id, kind in rows:
+        totals[kind] = totals.get(kind, 0) + 1
+        if item_id is not None:
+            counts = per_item.setdefault(item_id, {})
+            counts[kind] = counts.get(kind, 0) + 1
+
+    def engaged(counts: dict[str, int]) -> int:
+        return sum(counts.get(kind, 0) for kind in ENGAGED_KINDS)
+
+    ranked = sorted(
+        per_item.items(), key=lambda pair: (engaged(pair[1]), pair[1].get("impression", 0)), reverse=True
+    )[:limit]
+    ids = [uuid.UUID(item_id) for item_id, _counts in ranked]
+    items = {
+        row[0].id: as_item(*row) for row in session.execute(items_query().where(ContentItem.id.in_(ids)))
+    }
+    top = [
+        ItemEngagement(
+            item_id=item.id,
+            title=item.title,
+            type=item.type,
+            shown=counts.get("impression", 0),
+            engaged=engaged(counts),
+            kinds=frozenset(kind for kind in counts if kind in ENGAGED_KINDS),
+        )
+        for item_id, counts in ranked
+        if (item := items.get(uuid.UUID(item_id))) is not None
+    ]
+    return top, totals
+
+
+def active_people(person_ids: Sequence[uuid.UUID], since: datetime, until: datetime) -> set[uuid.UUID]:
+    """The people among `person_ids` who used the app's content in [since, until) (any interaction)."""
+    if not person_ids:
+        return set()
+    query = (
+        select(InteractionEvent.person_id)
+        .where(
+            InteractionEvent.person_id.in_(list(person_ids)),
+            InteractionEvent.occurred_at >= since,
+            InteractionEvent.occurred_at < until,
+        )
+        .distinct()
+    )
+    return set(session.execute(query).scalars())

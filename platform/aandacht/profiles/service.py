@@ -234,3 +234,20 @@ def history(person_id: uuid.UUID, key: str | None = None) -> list[ProfileChange]
 def completeness(person_id: uuid.UUID, audience: str = "person") -> tuple[int, int]:
     """How many of the attributes `audience` may edit are answered, out of how many."""
     return completeness_of([person_id], audience)[person_id]
+
+
+def people_who_answered(person_ids: list[uuid.UUID], since: datetime, until: datetime) -> set[uuid.UUID]:
+    """The people among `person_ids` who answered or corrected their own profile in [since, until)."""
+    if not person_ids:
+        return set()
+    query = (
+        select(ProfileChange.person_id)
+        .where(
+            ProfileChange.person_id.in_(person_ids),
+            ProfileChange.source == "person",
+            ProfileChange.changed_at >= since,
+            ProfileChange.changed_at < until,
+        )
+        .distinct()
+    )
+    return set(session.execute(query).scalars())

@@ -23,6 +23,7 @@ from aandacht.accounts import service as accounts
 from aandacht.accounts.models import Person
 from aandacht.accounts.permissions import Permission, requires
 from aandacht.db import utcnow
+from aandacht.privacy.service import record_access
 from aandacht.profiles.definitions import PREFER_NOT_TO_SAY, ProfileAttribute
 from aandacht.profiles.presentation import (
     SOURCE_NAMES,
@@ -198,8 +199,12 @@ def _download(body: str, mimetype: str, extension: str) -> Response:
 # --- A person's profile in the coach's workspace -------------------------------------------------
 
 
-def person_of_caseload(person_id: uuid.UUID) -> Person:
-    """The person, when the staff member may see them (caseload, or everyone); else 404."""
+def person_of_caseload(person_id: uuid.UUID, *, what: str | None = None) -> Person:
+    """The person, when the staff member may see them (caseload, or everyone); else 404.
+
+    The view is written to the person's access log before the page is made (`what`: the request's
+    endpoint unless given), so every page that passes this gate is logged.
+    """
     principal = g.principal
     if principal.can(Permission.PEOPLE_VIEW_ALL):
         person = get_scoped(Person, person_id)
@@ -207,6 +212,7 @@ def person_of_caseload(person_id: uuid.UUID) -> Person:
         person = next((p for p in accounts.caseload(principal.id) if p.id == person_id), None)
     if person is None:
         abort(404)
+    record_access(person.id, what=what)
     return person
 
 

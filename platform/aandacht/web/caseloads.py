@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response
 from aandacht.accounts import service as accounts
 from aandacht.accounts.models import Person, StaffMember
 from aandacht.accounts.permissions import Permission, Rule, requires_any
+from aandacht.privacy.service import record_access
 from aandacht.tenancy.scoping import get_scoped
 
 blueprint = Blueprint("caseloads", __name__, url_prefix="/workspace/people")
@@ -44,6 +45,7 @@ def coaches(person_id: uuid.UUID) -> str:
 
 
 def _page(person: Person) -> str:
+    record_access(person.id, what="coaches")
     assigned = accounts.coaches_by_person([person.id])[person.id]
     assigned_ids = {coach.id for coach in assigned}
     candidates = [coach for coach in accounts.caseload_holders() if coach.id not in assigned_ids]
