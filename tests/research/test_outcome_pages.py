@@ -39,6 +39,9 @@ def test_a_coach_registers_an_outcome_with_its_details(app, caseload):
     assert "Bakkerij De Korenschoof" in page and "24" in page
     [outcome] = outcomes_of(app, caseload.tenant, caseload.person)
     assert (outcome.source, outcome.recorded_by) == ("coach", caseload.coach)
+    person_page = client.get(f"/t/{caseload.tenant.slug}/workspace/people/{caseload.person}", headers=DUTCH)
+    timeline = person_page.get_data(as_text=True).split('data-testid="timeline-entries"')[1]
+    assert 'data-testid="entry-outcomes"' in timeline and "Bakkerij De Korenschoof" in timeline
 
 
 def test_a_refused_outcome_keeps_the_form_and_says_why(app, caseload):

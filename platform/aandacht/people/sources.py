@@ -7,6 +7,7 @@ Use of content is summed per day: a person shown 500 items gets one line a day, 
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime, time
 
 from flask import g
 from flask_babel import gettext as _
@@ -21,6 +22,7 @@ from aandacht.people.timeline import Entry, TimelineQuery, timeline_source
 from aandacht.personalisation import events
 from aandacht.profiles import service as profiles
 from aandacht.profiles.presentation import SOURCE_NAMES, actor_names, profile_rows, value_text
+from aandacht.research import service as research
 from aandacht.segments.choices import INTERACTION_NAMES
 from aandacht.tenancy.scoping import get_scoped
 
@@ -151,3 +153,29 @@ def staff_notes(query: TimelineQuery) -> list[Entry]:
         )
         for note in notes.notes_of(query.person_id, limit=query.limit, before=query.before)
     ]
+
+
+@timeline_source("outcomes")
+def outcomes(query: TimelineQuery) -> list[Entry]:
+    """Outcomes of the person (work, study, an ended benefit), on the day they happened."""
+    kinds = research.outcome_types()
+    entries = []
+    for outcome in research.outcomes_of(query.person_id):
+        at = datetime.combine(outcome.occurred_on, time(12), tzinfo=UTC)
+        if query.before is not None and at >= query.before:
+            continue
+        kind = kinds.get(outcome.type_key)
+        words = kind.details_in_words(outcome.details) if kind else []
+        entries.append(
+            Entry(
+                at=at,
+                source="outcomes",
+                icon=kind.icon if kind else "flag",
+                title=_("Outcome: %(outcome)s", outcome=kind.label if kind else outcome.type_key),
+                detail="\n".join(
+                    [*(f"{label}: {value}" for label, value in words), outcome.note or ""]
+                ).strip(),
+                actor=staff_name(outcome.recorded_by),
+            )
+        )
+    return entries[: query.limit]
