@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 
 from aandacht.db import session, utcnow
 from aandacht.personalisation.models import INTERACTION_KINDS, ContentItem, InteractionEvent
@@ -111,3 +111,21 @@ def kinds_done(person_id: uuid.UUID, item_ids: Sequence[uuid.UUID]) -> dict[uuid
     for item_id, kind in rows:
         done.setdefault(uuid.UUID(item_id), set()).add(kind)
     return done
+
+
+def items_done(person_id: uuid.UUID, kinds: Sequence[str], *, limit: int, offset: int = 0) -> list[uuid.UUID]:
+    """The items the person saved, applied to, ... (any of `kinds`), the latest first."""
+    latest = func.max(InteractionEvent.occurred_at)
+    query = (
+        select(InteractionEvent.item_id)
+        .where(
+            InteractionEvent.person_id == person_id,
+            InteractionEvent.kind.in_(kinds),
+            InteractionEvent.item_id.is_not(None),
+        )
+        .group_by(InteractionEvent.item_id)
+        .order_by(latest.desc(), InteractionEvent.item_id)
+        .limit(limit)
+        .offset(offset)
+    )
+    return [uuid.UUID(item_id) for item_id in session.execute(query).scalars()]
