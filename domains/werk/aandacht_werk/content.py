@@ -574,6 +574,7 @@ VACANCY = ContentType(
         "times:weekends": lazy_gettext("working at the weekend"),
         "times:shifts": lazy_gettext("working in shifts"),
         **{f"needs:{option.value}": option.label for option in CERTIFICATES},
+        **{f"education:{option.value}": option.label for option in _options("werk.education_level")},
     },
 )
 
