@@ -5,9 +5,11 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from aandacht.accounts.service import all_people
 from aandacht.outreach.service import messages_of
 from aandacht.personalisation import events
 from aandacht.personalisation.catalogue import ItemFields, save_item
+from aandacht.profiles.service import profile_values
 from aandacht.tenancy.context import tenant_context
 from aandacht_werk import service
 from aandacht_werk.reminders import remind_behind
@@ -246,3 +248,18 @@ def test_the_summary_for_attention_signals_covers_many_people_at_once(
     assert summary[silent].total == 0 and summary[silent].last_done_on is None
     assert (summary[active].total, summary[active].applications, summary[active].unanswered) == (3, 2, 2)
     assert summary[active].sectors == {"care": 1}
+
+
+def test_the_demo_gives_job_search_once(app, runner, werk_tenant):
+    assert runner.invoke(args=["demo", "load", "--tenant", werk_tenant.slug]).exit_code == 0
+    with app.test_request_context(), tenant_context(werk_tenant):
+        people = [person.id for person in all_people()]
+        first = service.search_activity_summary(people, date(2000, 1, 1))
+        agreements = service.agreement_status(people)
+        postcodes = [profile_values(person).get("werk.home_postcode") for person in people]
+    assert sum(summary.total for summary in first.values()) > 20
+    assert agreements and all(postcodes)
+    assert runner.invoke(args=["demo", "load", "--tenant", werk_tenant.slug]).exit_code == 0
+    with app.test_request_context(), tenant_context(werk_tenant):
+        again = service.search_activity_summary(people, date(2000, 1, 1))
+    assert {p: s.total for p, s in again.items()} == {p: s.total for p, s in first.items()}

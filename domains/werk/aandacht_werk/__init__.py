@@ -19,6 +19,7 @@ from aandacht_werk.demo import (
     load_demo_profiles,
     load_demo_segments,
 )
+from aandacht_werk.demo_search import load_demo_search
 from aandacht_werk.i18n import lazy_gettext
 from aandacht_werk.i18n import translations as _translations
 from aandacht_werk.questionnaires import QUESTIONNAIRES
@@ -81,11 +82,12 @@ class WerkDomain(Domain):
         return list(CONTENT_TYPES)
 
     def load_demo_data(self, tenant: CurrentTenant) -> None:
-        """Demo job-seeker profiles, two saved selections, content, and two months of interactions."""
+        """Demo job-seeker profiles, two saved selections, content, interactions and job search."""
         load_demo_profiles(tenant)
         load_demo_segments()
         load_demo_content(tenant)
         load_demo_interactions(tenant)
+        load_demo_search(tenant)
 
 
 domain = WerkDomain()

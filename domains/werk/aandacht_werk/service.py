@@ -48,6 +48,7 @@ def log_activity(
     item_id: uuid.UUID | None = None,
     logged_by: str = "person",
     today: date | None = None,
+    commit: bool = True,
 ) -> SearchActivity:
     """Log what the person did (today unless `done_on`), about a vacancy of the feed if `item_id`."""
     today = today or utcnow().date()
@@ -66,15 +67,16 @@ def log_activity(
         person_id=person_id,
         kind=kind,
         done_on=done_on,
-        item_id=item.id if item else None,
-        title=item.title[:200] if item else None,
-        employer=str(item.details.get("employer") or "")[:200] or None if item else None,
-        sector=item.details.get("sector") if item else None,
         outcome="waiting" if kind == "application" else None,
         logged_by=logged_by,
     )
+    if item is not None:
+        activity.item_id, activity.title = item.id, item.title[:200]
+        activity.employer = str(item.details.get("employer") or "")[:200] or None
+        activity.sector = item.details.get("sector")
     session.add(activity)
-    session.commit()
+    if commit:
+        session.commit()
     return activity
 
 
@@ -122,6 +124,7 @@ def set_agreement(
     kind: str = "application",
     reminders: bool = True,
     set_by: uuid.UUID | None,
+    commit: bool = True,
 ) -> SearchAgreement:
     """Agree `per_month` activities of `kind` a month from `starts_on`; it replaces the agreement before."""
     errors: dict[str, str] = {}
@@ -143,7 +146,8 @@ def set_agreement(
         set_by=set_by,
     )
     session.add(agreement)
-    session.commit()
+    if commit:
+        session.commit()
     return agreement
 
 
