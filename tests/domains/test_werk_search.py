@@ -182,6 +182,7 @@ def test_reminders_go_to_those_falling_behind_once_a_week(app, werk_tenant, crea
         service.log_activity(behind, "application", done_on=date(2026, 11, 5), today=today)
         for _ in range(3):
             service.log_activity(on_track, "application", done_on=date(2026, 11, 5), today=today)
+    with app.app_context(), tenant_context(werk_tenant):  # as the daily job runs: no request
         assert remind_behind(NOW) == 1
         assert remind_behind(NOW.replace(day=21)) == 1  # the same week: the same message
         assert remind_behind(NOW.replace(day=3)) == 0  # early in the month: no pressure yet
