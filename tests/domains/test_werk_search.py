@@ -211,7 +211,8 @@ def test_the_coach_sets_an_agreement_and_sees_the_strategy(
     assert re.search(r"1 of 4 applications this month", html)
     assert "<svg" in html and 'data-kind="application"' in html
     row = re.search(rf'data-month="{today.replace(day=1).isoformat()}">(.*?)</tr>', html, re.S).group(1)
-    assert '<td class="utrecht-table__cell" data-kind="network">1</td>' in row
+    assert '<td class="utrecht-table__cell" data-kind="application">1</td>' in row
+    assert '<span data-kind="network">Network contact: 1</span>' in row
     bad = press(client, url, url, {"per_month": "99", "starts_on": today.isoformat()})
     assert "Fill in a number from 1 to 40." in bad.get_data(as_text=True)
 

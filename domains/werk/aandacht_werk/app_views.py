@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from aandacht.accounts.models import Person
@@ -31,8 +31,12 @@ PICKABLE = 8
 
 @blueprint.context_processor
 def domain_words() -> dict[str, object]:
-    """The domain's `_` and the words of activities and outcomes for these templates."""
-    return {"_": _, "activity_words": ACTIVITY_WORDS, "outcome_words": OUTCOME_WORDS}
+    """The app's menu, and the words of activities and outcomes (templates' `_` finds the domain's too)."""
+    return {
+        "app_menu": current_app.extensions["aandacht.domains"].menu_items(g.tenant, "participant"),
+        "activity_words": ACTIVITY_WORDS,
+        "outcome_words": OUTCOME_WORDS,
+    }
 
 
 def _person() -> Person:

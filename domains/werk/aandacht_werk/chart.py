@@ -8,15 +8,16 @@ from markupsafe import Markup, escape
 
 from aandacht_werk.service import Month
 
-#: Size of the drawing in SVG units; the page scales it to the width it has.
-WIDTH, HEIGHT, BOTTOM = 360, 160, 24
+#: Size of the drawing in SVG units, the room under the bars for the months and above them for the
+#: numbers; the page scales it to the width it has.
+WIDTH, HEIGHT, BOTTOM, TOP = 360, 160, 24, 16
 
 
 def months_chart(months: Sequence[Month], *, labels: Sequence[str], title: str, target_words: str) -> Markup:
     """Bars of applications and other activities per month, with the agreed number as a dashed line."""
     most = max([m.summary.total for m in months] + [m.target or 0 for m in months] + [1])
     step = WIDTH / max(len(months), 1)
-    scale = (HEIGHT - BOTTOM - 8) / most
+    scale = (HEIGHT - BOTTOM - TOP) / most
     parts = [
         f'<svg class="werk-chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img"'
         ' aria-labelledby="werk-chart-title" xmlns="http://www.w3.org/2000/svg">',

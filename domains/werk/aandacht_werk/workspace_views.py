@@ -34,9 +34,8 @@ SECTOR_WORDS = {option.value: option.label for option in SECTORS}
 
 @blueprint.context_processor
 def domain_words() -> dict[str, object]:
-    """The domain's `_`, the coach menu, and the words of activities, outcomes and sectors."""
+    """The coach menu, and the words of activities, outcomes and sectors."""
     return {
-        "_": _,
         "menu": current_app.extensions["aandacht.domains"].menu_items(g.tenant, "coach"),
         "activity_words": ACTIVITY_WORDS,
         "outcome_words": OUTCOME_WORDS,
