@@ -146,3 +146,12 @@ def test_the_command_imports_a_file_for_the_nightly_cron(app, runner, werk_tenan
     bad.write_text("[1, 2]", encoding="utf-8")
     refused = runner.invoke(args=["werk", "import-vacancies", werk_tenant.slug, str(bad)])
     assert refused.exit_code != 0 and "refused, nothing changed" in refused.output
+
+
+def test_the_administrator_finds_the_feed_in_the_portal(client, werk_tenant, create_staff):
+    admin = create_staff(werk_tenant, role="tenant_admin")
+    log_in(client, werk_tenant, "staff", admin)
+    portal = client.get(f"/t/{werk_tenant.slug}/portal/", headers=ENGLISH).get_data(as_text=True)
+    url = f"/t/{werk_tenant.slug}/workspace/werk/vacancy-feed"
+    assert url in portal
+    assert client.get(url, headers=ENGLISH).status_code == 200

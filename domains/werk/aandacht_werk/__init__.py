@@ -19,7 +19,7 @@ from aandacht_werk.demo import (
     load_demo_profiles,
     load_demo_segments,
 )
-from aandacht_werk.demo_search import load_demo_search
+from aandacht_werk.demo_search import load_demo_homes, load_demo_search
 from aandacht_werk.i18n import lazy_gettext
 from aandacht_werk.i18n import translations as _translations
 from aandacht_werk.questionnaires import QUESTIONNAIRES
@@ -48,6 +48,7 @@ class WerkDomain(Domain):
                 "person", "werk_workspace.person_search", lazy_gettext("Job search and agreement"), "target"
             ),
             MenuItem("coach", "werk_workspace.vacancy_feed", lazy_gettext("Vacancy feed"), "file-import"),
+            MenuItem("portal", "werk_workspace.vacancy_feed", lazy_gettext("Vacancy feed"), "file-import"),
             MenuItem(
                 "card",
                 "werk_search.from_item",
@@ -84,6 +85,7 @@ class WerkDomain(Domain):
     def load_demo_data(self, tenant: CurrentTenant) -> None:
         """Demo job-seeker profiles, two saved selections, content, interactions and job search."""
         load_demo_profiles(tenant)
+        load_demo_homes(tenant)
         load_demo_segments()
         load_demo_content(tenant)
         load_demo_interactions(tenant)

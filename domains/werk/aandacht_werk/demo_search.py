@@ -27,20 +27,29 @@ _KIND_WEIGHTS = (6, 3, 1, 2, 1, 1)
 _OUTCOME_WEIGHTS = (0, 5, 2, 4, 1)
 
 
-def load_demo_search(tenant: CurrentTenant) -> None:
-    """Give each demo resident a postcode in the region and, for most, an agreement and activities."""
+def load_demo_homes(tenant: CurrentTenant) -> None:
+    """Give each demo resident without one a postcode in a town of the region (before the feed is used)."""
     places = [found for name in region_of(tenant).places if (found := place_named(name))]
+    if not places:
+        return
+    for person in all_people():
+        if "werk.home_postcode" in profile_values(person.id):
+            continue
+        chance = random.Random(f"{tenant.slug}:{person.display_name}:home")  # noqa: S311 - demo data
+        home = chance.choice(places)
+        postcode = str(chance.randint(home.postcode_from, home.postcode_to))
+        set_values(
+            person.id, {"werk.home_postcode": postcode}, source="system", audience="system", detail="demo"
+        )
+
+
+def load_demo_search(tenant: CurrentTenant) -> None:
+    """Give most demo residents without logged activities an agreement and three months of activities."""
     today = utcnow().date()
     for person in all_people():
-        chance = random.Random(f"{tenant.slug}:{person.display_name}:search")  # noqa: S311 - demo data
-        if places and "werk.home_postcode" not in profile_values(person.id):
-            home = chance.choice(places)
-            postcode = str(chance.randint(home.postcode_from, home.postcode_to))
-            set_values(
-                person.id, {"werk.home_postcode": postcode}, source="system", audience="system", detail="demo"
-            )
         if service.activities_of(person.id, limit=1):
             continue
+        chance = random.Random(f"{tenant.slug}:{person.display_name}:search")  # noqa: S311 - demo data
         if chance.random() < 0.6:
             start = (today.replace(day=1) - timedelta(days=70)).replace(day=1)
             service.set_agreement(
