@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 
 from aandacht.db import session, utcnow
 from aandacht.personalisation import catalogue
@@ -207,19 +207,19 @@ def agreement_status(
         return {}
     month_start = today.replace(day=1)
     month_end = today.replace(day=calendar.monthrange(today.year, today.month)[1])
-    rows = session.execute(
+    days: dict[tuple[uuid.UUID, str], list[date]] = {}
+    for person_id, kind, day in session.execute(
         select(SearchActivity.person_id, SearchActivity.kind, SearchActivity.done_on).where(
             SearchActivity.person_id.in_(list(current)),
             SearchActivity.done_on >= month_start,
             SearchActivity.done_on <= today,
         )
-    ).all()
+    ):
+        days.setdefault((person_id, kind), []).append(day)
     result = {}
     for person_id, agreement in current.items():
         start = max(month_start, agreement.starts_on)
-        done = sum(
-            1 for pid, kind, day in rows if pid == person_id and kind == agreement.kind and day >= start
-        )
+        done = sum(1 for day in days.get((person_id, agreement.kind), ()) if day >= start)
         length = (month_end - start).days + 1
         elapsed = (today - start).days + 1
         expected = math.floor(agreement.per_month * elapsed / length)
@@ -263,8 +263,8 @@ class ActivitySummary:
         """Applications without an answer yet (waiting or no answer)."""
         return sum(self.outcomes[outcome] for outcome in UNANSWERED)
 
-    def add(self, activity: SearchActivity) -> None:
-        """Count one activity in."""
+    def add(self, activity: SearchActivity | Row) -> None:
+        """Count one activity in (an activity, or a row with its kind, outcome, sector and day)."""
         self.total += 1
         self.by_kind[activity.kind] += 1
         if activity.kind == "application" and activity.outcome:
@@ -278,12 +278,22 @@ class ActivitySummary:
 def search_activity_summary(person_ids: list[uuid.UUID], since: date) -> dict[uuid.UUID, ActivitySummary]:
     """Per person, their activities from `since` on (everyone asked for is in the answer, maybe empty)."""
     summaries = {person_id: ActivitySummary() for person_id in person_ids}
-    query = select(SearchActivity).where(
+    query = select(*_SUMMED).where(
         SearchActivity.person_id.in_(list(person_ids)), SearchActivity.done_on >= since
     )
-    for activity in session.execute(query).scalars():
-        summaries[activity.person_id].add(activity)
+    for row in session.execute(query):
+        summaries[row.person_id].add(row)
     return summaries
+
+
+#: The columns a summary reads: rows of these are counted without loading whole activities.
+_SUMMED = (
+    SearchActivity.person_id,
+    SearchActivity.kind,
+    SearchActivity.outcome,
+    SearchActivity.sector,
+    SearchActivity.done_on,
+)
 
 
 @dataclass(frozen=True)
