@@ -76,7 +76,11 @@ def test_its_routes_answer_only_for_tenants_that_enable_it(scenario):
 
 
 def test_a_disabled_domain_adds_no_menu_items_and_no_attributes(scenario):
-    assert scenario["menu"] == {"metstudie": ["studie.internships"], "zonder": []}
+    # Both tenants enable werk, whose job-search entry stays; only studie's comes and goes.
+    assert scenario["menu"] == {
+        "metstudie": ["studie.internships", "werk_search.index"],
+        "zonder": ["werk_search.index"],
+    }
     attributes = scenario["attributes"].items()
     studie_attributes = {slug: [k for k in keys if k.startswith("studie.")] for slug, keys in attributes}
     assert studie_attributes == {"metstudie": ["studie.study_delay"], "zonder": []}

@@ -143,8 +143,10 @@ def test_the_core_retires_expired_items_and_learns_per_tenant(app):
 def test_domains_add_periodic_jobs_marked_with_their_domain(app, with_rooster):
     with_rooster(app)
     found = {periodic.target: periodic for periodic in periodic_jobs(app)}
-    assert set(found) == {p.target for p in PERIODIC} | {NOTE, PLATFORM, BRITTLE}
+    werk = "aandacht_werk.reminders:remind_behind"
+    assert set(found) == {p.target for p in PERIODIC} | {NOTE, PLATFORM, BRITTLE, werk}
     assert found[NOTE].domain == "rooster"
+    assert found[werk].domain == "werk"
     assert found[PERIODIC[0].target].domain is None
 
 

@@ -47,7 +47,10 @@ __all__ = [
     "discover_domains",
 ]
 ENTRY_POINT_GROUP = "aandacht.domains"
-FACES = ("participant", "coach", "portal")
+#: The three faces' menus, plus two places that link about one thing: "person" (a staff page about one
+#: person; the endpoint gets `person_id`) and "card" (a feed card whose main action the person did, such
+#: as "Apply"; the endpoint gets `item_id`).
+FACES = ("participant", "coach", "portal", "person", "card")
 
 
 class DomainLoadError(Exception):
@@ -66,6 +69,8 @@ class MenuItem:
     label: object
     #: Name of the icon shown beside the label.
     icon: str
+    #: For a "card" entry: the content type (`werk.vacancy`) whose cards show it; None for every type.
+    content_type: str | None = None
 
 
 class Domain:

@@ -11,8 +11,6 @@ Health answers (a special category) are never read here: a feed does not need th
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -33,6 +31,8 @@ from aandacht.personalisation.types import (
 from aandacht.profiles.definitions import Option, ProfileAttribute
 from aandacht_werk.attributes import ATTRIBUTES, SECTORS
 from aandacht_werk.i18n import lazy_gettext, translations
+from aandacht_werk.matching import EducationFit, TravelDistance
+from aandacht_werk.places import place_of_postcode, postcode_area, slug
 
 _ = translations.gettext
 
@@ -62,18 +62,26 @@ def _options(key: str, *, leave_out: Iterable[str] = ()) -> tuple[Option, ...]:
     )
 
 
-def slug(text: str) -> str:
-    """A place as a tag value: lower case, no accents, dashes (`Koog aan de Zaan`: `koog-aan-de-zaan`)."""
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
-
-
 def _number(values: Mapping[str, Any], key: str) -> float | None:
     value = values.get(key)
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
 # --- Details ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PostcodeField(ContentField):
+    """A Dutch postcode: four numbers, and the two letters when known (`7511 AB` or `7511`)."""
+
+    @override
+    def clean(self, raw: Any) -> Any:
+        value = super().clean(raw)
+        if value is None:
+            return None
+        if postcode_area(str(value)) is None:
+            raise InvalidDetail(_("Fill in a postcode like 7511 AB or 7511."))
+        return str(value).strip().upper()
 
 
 @dataclass(frozen=True)
@@ -345,8 +353,12 @@ def _vacancy_tags(details: Mapping[str, Any]) -> Iterator[str]:
     hours = details.get("hours")
     if isinstance(hours, int | float):
         yield "hours:full_time" if hours >= FULL_TIME_HOURS else "hours:part_time"
+    yield from _choice_tags(details, education="education_level", talent="talent")
     if details.get("place"):
         yield f"place:{slug(str(details['place']))}"
+    town = place_of_postcode(str(details.get("postcode") or ""))
+    if town is not None:
+        yield f"place:{town.key}"
     if details.get("driving_licence"):
         yield "needs:driving_licence"
         yield f"licence:{details['driving_licence']}"
@@ -463,7 +475,24 @@ VACANCY = ContentType(
         ),
         ContentField("contract", lazy_gettext("Contract"), "choice", CONTRACTS, required=True),
         ContentField("sector", lazy_gettext("Sector"), "choice", SECTORS, required=True),
+        PostcodeField(
+            "postcode",
+            lazy_gettext("Postcode"),
+            help=lazy_gettext("Where the work is; it finds people who live close by."),
+        ),
         ContentField("requirements", lazy_gettext("What you need"), "long_text"),
+        ContentField(
+            "education_level",
+            lazy_gettext("Schooling needed"),
+            "choice",
+            _options("werk.education_level", leave_out=("none",)),
+        ),
+        ContentField(
+            "talent",
+            lazy_gettext("What matters most in this work"),
+            "choice",
+            _options("werk.talents"),
+        ),
         ContentField("salary", lazy_gettext("Pay"), help=lazy_gettext("For example 14 euro per hour.")),
         ContentField(
             "driving_licence",
@@ -519,6 +548,8 @@ VACANCY = ContentType(
         Avoids("werk.shifts_ok", False, "times:shifts", lazy_gettext("You cannot work in shifts.")),
         InRange("werk.readiness", 4, 5, "type:werk.vacancy", _READY, 0.5),
         InRange("werk.readiness", 1, 2, "type:werk.vacancy", _NOT_READY, -0.5),
+        TravelDistance(),
+        EducationFit(),
     ),
     tag_prefixes={
         "sector": lazy_gettext("Sector"),
@@ -532,6 +563,7 @@ VACANCY = ContentType(
         "environment": lazy_gettext("Where you work"),
         "talent": lazy_gettext("Talent"),
         "times": lazy_gettext("Working times"),
+        "education": lazy_gettext("Schooling needed"),
     },
     tag_labels={
         "hours:full_time": lazy_gettext("full-time work"),
@@ -542,6 +574,7 @@ VACANCY = ContentType(
         "times:weekends": lazy_gettext("working at the weekend"),
         "times:shifts": lazy_gettext("working in shifts"),
         **{f"needs:{option.value}": option.label for option in CERTIFICATES},
+        **{f"education:{option.value}": option.label for option in _options("werk.education_level")},
     },
 )
 

@@ -64,6 +64,7 @@ QUESTIONNAIRES: tuple[Questionnaire, ...] = (
         title=lazy_gettext("Travelling to work"),
         attribute_keys=(
             "werk.transport",
+            "werk.home_postcode",
             "werk.travel_minutes",
             "werk.travel_km",
             "werk.driving_licence",

@@ -86,6 +86,7 @@ def _page(person: Person, errors: dict[str, str] | None = None, status: int = 20
         staff_name=staff_name,
         errors=errors or {},
         menu=current_app.extensions["aandacht.domains"].menu_items(g.tenant, "coach"),
+        person_menu=current_app.extensions["aandacht.domains"].menu_items(g.tenant, "person"),
     ), status
 
 

@@ -15,10 +15,21 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from aandacht.accounts.models import Person
 from aandacht.accounts.permissions import Permission, requires
@@ -72,6 +83,14 @@ class CardList:
     cards: list[Card]
     page: int = 1
     more: bool = False
+
+
+@blueprint.app_context_processor
+def card_menu() -> dict[str, object]:
+    """What the tenant's domains offer on a card whose main action is done (home and feed pages alike)."""
+    tenant = g.get("tenant")
+    entries = current_app.extensions["aandacht.domains"].menu_items(tenant, "card") if tenant else []
+    return {"card_menu": entries}
 
 
 def last_day(moment: datetime | None) -> str | None:
@@ -137,27 +156,10 @@ def index() -> str:
 def saved() -> str:
     """The items the person saved, the latest saved first (those they may no longer see are left out)."""
     person, page = _person(), _page_number(request.args)
-    ids = _saved_ids(person.id, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
+    ids = events.items_done(person.id, ("save",), limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
     entries = [entry for item_id in ids[:PAGE_SIZE] if (entry := feed.why(person, item_id)) is not None]
     cards = _cards(person, entries, first=(page - 1) * PAGE_SIZE + 1)
     return render_template("feed/saved.html", feed=CardList("saved", cards, page, len(ids) > PAGE_SIZE))
-
-
-def _saved_ids(person_id: uuid.UUID, *, limit: int, offset: int) -> list[uuid.UUID]:
-    latest = func.max(InteractionEvent.occurred_at)
-    query = (
-        select(InteractionEvent.item_id)
-        .where(
-            InteractionEvent.person_id == person_id,
-            InteractionEvent.kind == "save",
-            InteractionEvent.item_id.is_not(None),
-        )
-        .group_by(InteractionEvent.item_id)
-        .order_by(latest.desc(), InteractionEvent.item_id)
-        .limit(limit)
-        .offset(offset)
-    )
-    return [uuid.UUID(item_id) for item_id in session.execute(query).scalars()]
 
 
 def _visible(person: Person, item_id: uuid.UUID) -> feed.FeedEntry:

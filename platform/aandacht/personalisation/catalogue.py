@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -473,6 +473,24 @@ def retire(item: ContentItem, reason: str = "withdrawn") -> None:
     """Take an item out of every feed (it stays in the history of what people saw)."""
     item.status, item.retired_reason = "retired", reason
     session.commit()
+
+
+def retire_absent(kind: str, prefix: str, present: Collection[str]) -> list[str]:
+    """Retire what a full feed no longer lists; returns the external ids retired (not committed).
+
+    Those are the published items of type `kind` whose external id starts with `prefix` and is not in
+    `present`; they are retired as `withdrawn`.
+    """
+    query = select(ContentItem).where(
+        ContentItem.type == kind,
+        ContentItem.status == "published",
+        ContentItem.external_id.startswith(prefix, autoescape=True),
+    )
+    gone = [item for item in session.execute(query).scalars() if item.external_id not in present]
+    for item in gone:
+        item.status, item.retired_reason = "retired", "withdrawn"
+    session.flush()
+    return sorted(str(item.external_id) for item in gone)
 
 
 def retire_expired(now: datetime | None = None) -> int:

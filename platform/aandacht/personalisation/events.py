@@ -253,3 +253,21 @@ def active_people(person_ids: Sequence[uuid.UUID], since: datetime, until: datet
         .distinct()
     )
     return set(session.execute(query).scalars())
+
+
+def items_done(person_id: uuid.UUID, kinds: Sequence[str], *, limit: int, offset: int = 0) -> list[uuid.UUID]:
+    """The items the person saved, applied to, ... (any of `kinds`), the latest first."""
+    latest = func.max(InteractionEvent.occurred_at)
+    query = (
+        select(InteractionEvent.item_id)
+        .where(
+            InteractionEvent.person_id == person_id,
+            InteractionEvent.kind.in_(kinds),
+            InteractionEvent.item_id.is_not(None),
+        )
+        .group_by(InteractionEvent.item_id)
+        .order_by(latest.desc(), InteractionEvent.item_id)
+        .limit(limit)
+        .offset(offset)
+    )
+    return [uuid.UUID(item_id) for item_id in session.execute(query).scalars()]

@@ -250,6 +250,7 @@ def person_profile(person_id: uuid.UUID) -> str | tuple[str, int] | Response:
             answered=answered,
             total=total,
             errors=errors,
+            person_menu=current_app.extensions["aandacht.domains"].menu_items(g.tenant, "person"),
             **_menus("coach"),
         ),
         400 if errors else 200,
