@@ -7,12 +7,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask_babel import force_locale
-from sqlalchemy import update
+from sqlalchemy import event, text, update
 
 from aandacht.accounts.models import Person
 from aandacht.attention import service
 from aandacht.attention.signals import Severity
 from aandacht.db import session, utcnow
+from aandacht.outreach import service as outreach
 from aandacht.outreach.models import Message
 from aandacht.personalisation.models import InteractionEvent
 from aandacht.profiles.service import set_values
@@ -132,6 +133,30 @@ def test_unread_messages_from_the_coach_after_the_threshold(app, world):
         ("unread_messages", Severity.MEDIUM, "2 messages from the coach unread for 4 days")
     ]
     assert found[recent] == found[read] == found[campaign] == []
+
+
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+def test_unread_messages_are_found_through_their_partial_index(app, world):
+    """Not every message of the tenant: only the unopened ones from staff (migration core_0023)."""
+    person = world()
+    write_message(app, world.tenant, person, sent_ago=timedelta(days=4))
+    statements = []
+
+    def capture(_connection, _cursor, statement, parameters, _context, _executemany):
+        statements.append((statement, parameters))
+
+    with app.app_context(), tenant_context(world.tenant):
+        engine = session.get_bind()
+        event.listen(engine, "before_cursor_execute", capture)
+        try:
+            assert outreach.unread_from_staff([person])[person][0] == 1
+        finally:
+            event.remove(engine, "before_cursor_execute", capture)
+        statement, parameters = next(found for found in statements if "FROM message" in found[0])
+        session.execute(text("SET LOCAL enable_seqscan = off"))  # a test's table is too small to tell
+        plan = session.connection().exec_driver_sql(f"EXPLAIN {statement}", parameters).scalars().all()
+        session.rollback()
+    assert "ix_message_unread_from_staff" in "\n".join(plan), plan
 
 
 def act(app, tenant, person_id, days_ago: list[float], kind="open"):

@@ -10,7 +10,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from aandacht.db import Base, JSONDocument, TenantScoped, new_id, tenant_foreign_key, utcnow
@@ -23,6 +23,8 @@ STATUSES = ("queued", "sending", "sent", "delivered", "failed")
 #: The channels a person can switch off (the app's own list is always there).
 OPT_OUT_CHANNELS = ("email", "sms", "push")
 OPT_OUT_SOURCES = ("person", "unsubscribe", "staff")
+#: The rows of `ix_message_unread_from_staff`: personal messages from staff that are not opened yet.
+UNREAD_FROM_STAFF = "sender_id IS NOT NULL AND opened_at IS NULL"
 
 
 class Message(Base, TenantScoped):
@@ -38,6 +40,15 @@ class Message(Base, TenantScoped):
         Index("ix_message_due", "tenant_id", "status", "next_attempt_at"),
         Index("uq_message_tenant_id_idempotency_key", "tenant_id", "idempotency_key", unique=True),
         Index("ix_message_campaign", "tenant_id", "campaign_id", "status"),
+        # The worklist's "unread messages from the coach": only the few unopened messages from staff.
+        Index(
+            "ix_message_unread_from_staff",
+            "tenant_id",
+            "person_id",
+            "sent_at",
+            postgresql_where=text(UNREAD_FROM_STAFF),
+            sqlite_where=text(UNREAD_FROM_STAFF),
+        ),
         tenant_foreign_key("campaign_id", "campaign"),
     )
 
