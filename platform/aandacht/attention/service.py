@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -122,15 +122,21 @@ def signal_rules(tenant: CurrentTenant) -> list[SignalRule]:
 
 
 def signals_of(
-    person_ids: Sequence[uuid.UUID], *, now: datetime | None = None
+    person_ids: Sequence[uuid.UUID],
+    *,
+    now: datetime | None = None,
+    activity: Mapping[uuid.UUID, tuple[datetime | None, datetime]] | None = None,
 ) -> dict[uuid.UUID, list[Signal]]:
     """Every signal of these people, highest severity first: one evaluation per rule for all of them.
 
-    A domain's rule that fails is logged and left out, so one broken plugin never empties a worklist.
+    `activity` is `accounts.activity_of(person_ids)` when the caller has read the people already (the
+    worklist has their rows); without it, it is read here. A domain's rule that fails is logged and left
+    out, so one broken plugin never empties a worklist.
     """
     tenant, now = require_tenant(), now or utcnow()
     found: dict[uuid.UUID, list[Signal]] = {}
-    activity = accounts.activity_of(list(person_ids))  # and only the tenant's own people from here on
+    if activity is None:
+        activity = accounts.activity_of(list(person_ids))  # and only the tenant's own people from here on
     if not activity:
         return found
     for rule in signal_rules(tenant):
@@ -206,7 +212,8 @@ def worklist(staff_id: uuid.UUID, *, now: datetime | None = None) -> Worklist:
     marks = _active_marks(staff_id, local_today(require_tenant(), now))
     hidden = {mark.person_id for mark in marks}
     shown = {person.id: person for person in people if person.id not in hidden and person.active}
-    signals = signals_of(list(shown), now=now)
+    activity = {person.id: (person.last_active_at, person.created_at) for person in shown.values()}
+    signals = signals_of(list(shown), now=now, activity=activity)
     entries = sorted((Entry(shown[pid], found) for pid, found in signals.items()), key=Entry.order)
     by_id = {person.id: person for person in people}
     marked = [(mark, by_id[mark.person_id]) for mark in marks if mark.person_id in by_id]
