@@ -92,6 +92,20 @@ def test_someone_who_never_used_the_app_counts_from_signing_up(app, world):
     ]
 
 
+def test_activity_the_caller_read_already_is_not_read_again(app, world):
+    """The worklist passes what its caseload rows say; the rules then go by that, not by a second read."""
+    person = world(last_active=timedelta(hours=1), created=timedelta(days=400))
+    with app.app_context(), tenant_context(world.tenant), force_locale("en"):
+        told = {person: (NOW - timedelta(days=30), NOW - timedelta(days=400))}
+        found = service.signals_of([person], now=NOW, activity=told)
+        read = service.signals_of([person], now=NOW)
+    assert [(s.key, s.reason) for s in found[person]] == [
+        ("inactive", "Not active for 30 days"),
+        ("profile_incomplete", "Profile 0% filled in"),
+    ]
+    assert [s.key for s in read[person]] == ["profile_incomplete"]
+
+
 def test_a_tenant_sets_its_own_threshold_and_switches_signals_off(app, create_tenant, create_person):
     tenant = create_tenant(attention={"inactive": {"days": 5}, "off": ["profile_incomplete"]})
     person_id = create_person(tenant)
