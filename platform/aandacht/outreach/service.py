@@ -50,7 +50,7 @@ DEFAULT_ORDER = ("email", "sms", "push", "in_app")
 DELIVER = "aandacht.outreach.delivery:deliver"
 #: The delivery job of a batch of messages, and how many ids one such job carries.
 DELIVER_BATCH = "aandacht.outreach.delivery:deliver_batch"
-DELIVERY_BATCH_SIZE = 100
+DELIVERY_BATCH_SIZE = 500
 
 
 class UnknownPerson(LookupError):
