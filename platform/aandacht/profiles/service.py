@@ -86,7 +86,7 @@ def profile_value_of(person_ids: list[uuid.UUID], key: str, *, chunk: int = 1000
         query = select(Profile.person_id, Profile.values[key]).where(
             one_of(Profile.person_id, person_ids[start : start + chunk]), Profile.values[key].is_not(None)
         )
-        found.update(session.execute(query).tuples().all())
+        found.update((person_id, value) for person_id, value in session.execute(query) if value is not None)
     return found
 
 
