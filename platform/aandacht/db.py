@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -20,6 +21,7 @@ from sqlalchemy import (
     ARRAY,
     JSON,
     ColumnElement,
+    Connection,
     DateTime,
     Engine,
     ForeignKey,
@@ -161,6 +163,43 @@ def init_app(app: Flask, url: URL) -> None:
 def engine() -> Engine:
     """The engine of the current app."""
     return current_app.extensions["aandacht.db"].engine_for_this_process()
+
+
+@contextmanager
+def one_connection() -> Iterator[None]:
+    """Every transaction of the current session inside this block runs on one connection.
+
+    A session returns its connection to the pool at each commit and checks one out again for the next
+    transaction, with a liveness ping (`pool_pre_ping`): a round trip per transaction. A loop of many
+    short transactions (a delivery batch records each message in its own) keeps one instead.
+    """
+    current = session()
+    current.commit()
+    previous = current.bind
+    with engine().connect() as connection:
+        current.bind = connection
+        try:
+            yield
+        finally:
+            current.rollback()
+            current.bind = previous
+
+
+@contextmanager
+def pipelined() -> Iterator[None]:
+    """Inside `one_connection` on PostgreSQL: statements are sent without waiting for each answer.
+
+    psycopg's pipeline mode: BEGIN, the tenant's SET LOCAL, the statements and COMMIT of a short
+    transaction leave together and cost one wait at the commit instead of one per statement. Only for
+    statements whose results are not read (an UPDATE without RETURNING); an error is raised at the
+    commit. Elsewhere (SQLite, outside `one_connection`) the statements run as usual.
+    """
+    bind = session().bind
+    if not isinstance(bind, Connection) or bind.dialect.name != "postgresql":
+        yield
+        return
+    with bind.connection.driver_connection.pipeline():
+        yield
 
 
 def one_of(column: ColumnElement[Any], values: Sequence[Any]) -> ColumnElement[bool]:

@@ -3,7 +3,14 @@
 import pytest
 
 from aandacht.profiles.definitions import PREFER_NOT_TO_SAY, InvalidValue, Option, ProfileAttribute
-from aandacht.profiles.service import ProfileInvalid, history, profile_values, set_values, visible_profile
+from aandacht.profiles.service import (
+    ProfileInvalid,
+    history,
+    profile_value_of,
+    profile_values,
+    set_values,
+    visible_profile,
+)
 from aandacht.tenancy.context import tenant_context
 
 
@@ -115,6 +122,28 @@ def test_profiles_are_per_tenant(app, create_tenant, create_person):
         set_values(person, {"core.preferred_channel": "app"}, source="person", audience="person")
     with app.test_request_context(), tenant_context(b):
         assert profile_values(person) == {} and history(person) == []
+
+
+def test_one_value_of_many_people_at_once_is_read_per_person_and_per_tenant(
+    app, create_tenant, create_person
+):
+    tenant, other = create_tenant(), create_tenant()
+    sms, email, silent = (create_person(tenant) for _ in range(3))
+    elsewhere = create_person(other)
+    with app.test_request_context(), tenant_context(tenant):
+        set_values(sms, {"core.preferred_channel": "sms"}, source="person", audience="person")
+        set_values(
+            email,
+            {"core.preferred_channel": "email", "core.languages": ["nl"]},
+            source="person",
+            audience="person",
+        )
+        set_values(silent, {"core.languages": ["ar"]}, source="person", audience="person")
+    with app.test_request_context(), tenant_context(other):
+        set_values(elsewhere, {"core.preferred_channel": "app"}, source="person", audience="person")
+    with app.test_request_context(), tenant_context(tenant):
+        found = profile_value_of([sms, email, silent, elsewhere], "core.preferred_channel", chunk=2)
+    assert found == {sms: "sms", email: "email"}
 
 
 def test_who_sees_and_edits_what(app, create_tenant, create_person, monkeypatch):

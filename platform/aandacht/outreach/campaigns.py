@@ -615,12 +615,14 @@ def _release_broadcast(campaign_id: uuid.UUID, now: datetime) -> None:
         Message.status == "queued",
         Message.next_attempt_at.is_(None),
     )
-    ids = list(session.execute(select(Message.id).where(*held)).scalars())
-    session.execute(
-        update(Message)
-        .where(*held)
-        .values(next_attempt_at=campaign.release_at, handed_over_at=now)
-        .execution_options(synchronize_session=False)
+    ids = list(
+        session.execute(
+            update(Message)
+            .where(*held)
+            .values(next_attempt_at=campaign.release_at, handed_over_at=now)
+            .returning(Message.id)
+            .execution_options(synchronize_session=False)
+        ).scalars()
     )
     campaign.status, campaign.released_at = "released", now
     session.commit()

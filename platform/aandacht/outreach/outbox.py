@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
-from email.message import EmailMessage
+from email.message import EmailMessage, Message
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -41,7 +41,7 @@ class SmtpSession:
         #: How many connections this session opened (a failure closes one; the next mail opens another).
         self.opened = 0
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: Message) -> None:
         """Hand `message` over on the open connection (opening it first when there is none)."""
         try:
             if self.client is None:
@@ -120,7 +120,7 @@ def write_to_outbox(channel: str, content: dict[str, Any]) -> None:
     path.write_text(json.dumps(record, ensure_ascii=False, indent=2))
 
 
-def send_smtp(url: str, message: EmailMessage, *, timeout: float = 30) -> None:
+def send_smtp(url: str, message: Message, *, timeout: float = 30) -> None:
     """Hand `message` to the mail server of `url` (smtp://, smtp+starttls://, smtps://).
 
     Inside `smtp_session(url)` the session's connection is used; else one is opened for this mail.

@@ -31,7 +31,7 @@ from aandacht.outreach.channels.base import Recipient
 from aandacht.outreach.message_templates import TemplateFields, render_for
 from aandacht.outreach.models import CHANNELS, ChannelOptOut, Message, MessageTemplate, PushSubscription
 from aandacht.outreach.preferences import opted_out_channels, push_subscriptions_of
-from aandacht.profiles.service import profile_values, profile_values_of
+from aandacht.profiles.service import profile_value_of, profile_values
 from aandacht.tenancy.context import require_tenant
 from aandacht.tenancy.scoping import get_scoped
 
@@ -50,7 +50,7 @@ DEFAULT_ORDER = ("email", "sms", "push", "in_app")
 DELIVER = "aandacht.outreach.delivery:deliver"
 #: The delivery job of a batch of messages, and how many ids one such job carries.
 DELIVER_BATCH = "aandacht.outreach.delivery:deliver_batch"
-DELIVERY_BATCH_SIZE = 100
+DELIVERY_BATCH_SIZE = 500
 
 
 class UnknownPerson(LookupError):
@@ -94,22 +94,35 @@ def reach_of(person_id: uuid.UUID) -> Reach:
 
 
 def reach_of_many(person_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Reach]:
-    """`reach_of` for a batch of people in four queries; people not active in the tenant are left out."""
+    """`reach_of` for a batch of people in four queries; people not active in the tenant are left out.
+
+    Columns, not ORM objects, and each list of ids as one array parameter (`one_of`): a campaign
+    reads this for 100,000 people.
+    """
     wanted = list(person_ids)
-    people = session.execute(select(Person).where(Person.id.in_(wanted), Person.active.is_(True))).scalars()
+    people = session.execute(
+        select(Person.id, Person.display_name, Person.email, Person.phone, Person.locale).where(
+            one_of(Person.id, wanted), Person.active.is_(True)
+        )
+    ).all()
     subscriptions: dict[uuid.UUID, list[tuple[str, str, str]]] = {}
-    for found in session.execute(
-        select(PushSubscription)
-        .where(PushSubscription.person_id.in_(wanted))
+    for person_id, endpoint, p256dh, auth in session.execute(
+        select(
+            PushSubscription.person_id,
+            PushSubscription.endpoint,
+            PushSubscription.p256dh,
+            PushSubscription.auth,
+        )
+        .where(one_of(PushSubscription.person_id, wanted))
         .order_by(PushSubscription.created_at)
-    ).scalars():
-        subscriptions.setdefault(found.person_id, []).append((found.endpoint, found.p256dh, found.auth))
+    ).tuples():
+        subscriptions.setdefault(person_id, []).append((endpoint, p256dh, auth))
     switched_off: dict[uuid.UUID, set[str]] = {}
     for person_id, channel in session.execute(
-        select(ChannelOptOut.person_id, ChannelOptOut.channel).where(ChannelOptOut.person_id.in_(wanted))
-    ).all():
+        select(ChannelOptOut.person_id, ChannelOptOut.channel).where(one_of(ChannelOptOut.person_id, wanted))
+    ).tuples():
         switched_off.setdefault(person_id, set()).add(channel)
-    values = profile_values_of(wanted)
+    preferences = profile_value_of(wanted, PREFERENCE)
     default_locale = require_tenant().default_locale
     return {
         person.id: Reach(
@@ -121,7 +134,7 @@ def reach_of_many(person_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Reach]:
                 locale=person.locale or default_locale,
                 push_subscriptions=tuple(subscriptions.get(person.id, ())),
             ),
-            values.get(person.id, {}).get(PREFERENCE),
+            preferences.get(person.id),
             frozenset(switched_off.get(person.id, ())),
         )
         for person in people

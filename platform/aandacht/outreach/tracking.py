@@ -15,7 +15,7 @@ import uuid
 
 from flask import Blueprint, Response, abort, current_app, redirect, url_for
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import update
+from sqlalchemy import Row, update
 
 from aandacht.accounts.permissions import public
 from aandacht.db import session, utcnow
@@ -28,12 +28,12 @@ blueprint = Blueprint("tracking", __name__)
 PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
 
 
-def tracks(tenant: CurrentTenant, message: Message) -> bool:
+def tracks(tenant: CurrentTenant, message: Message | Row) -> bool:
     """Whether this message's opens and clicks are counted: a campaign's e-mail, where the tenant allows."""
     return bool((tenant.outreach or {}).get("tracking")) and message.campaign_id is not None
 
 
-def tracking_links(message: Message) -> dict[str, str]:
+def tracking_links(message: Message | Row) -> dict[str, str]:
     """The image and the link of a tracked message (inside a request on the tenant's address)."""
     token = _signer().dumps({"t": require_tenant().id, "m": message.id.hex})
     links = {"open": url_for("tracking.opened", token=token, _external=True)}
