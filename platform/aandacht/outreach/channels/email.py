@@ -121,6 +121,11 @@ def compose(outgoing: Outgoing, settings: Settings) -> EmailMessage:
     }
     message.set_content(render_template("outreach/email.txt", **values))
     message.add_alternative(render_template("outreach/email.html", **values), subtype="html")
+    for attached in outgoing.payload.get("attachments") or ():
+        maintype, _slash, subtype = attached["content_type"].partition("/")
+        message.add_attachment(
+            attached["text"].encode(), maintype=maintype, subtype=subtype, filename=attached["filename"]
+        )
     return message
 
 
