@@ -8,6 +8,14 @@ import pytest
 
 from aandacht.tenancy.context import CurrentTenant
 from tests.api.helpers import log_in
+from tests.outreach.conftest import (  # noqa: F401 - a real SMTP peer, and the person's channel preference
+    mailbox,
+    outreach_app,
+    peer_settings,
+    prefer,
+    sms_gateway,
+    vapid_keys,
+)
 
 EN = {"Accept-Language": "en"}
 

@@ -89,7 +89,7 @@ def message_id(outgoing: Outgoing, sender: str) -> str:
 
 
 def compose(outgoing: Outgoing, settings: Settings) -> EmailMessage:
-    """The mail of `outgoing`: headers, a plain text part and an HTML part in the tenant's colours."""
+    """The mail of `outgoing`: headers, a text part, an HTML part in the tenant's colours, attachments."""
     tenant, recipient = outgoing.tenant, outgoing.recipient
     declared = tenant.channels.get("email", {})
     default_name, default_address = parseaddr(settings.mail_from)
@@ -122,11 +122,21 @@ def compose(outgoing: Outgoing, settings: Settings) -> EmailMessage:
     message.set_content(render_template("outreach/email.txt", **values))
     message.add_alternative(render_template("outreach/email.html", **values), subtype="html")
     for attached in outgoing.payload.get("attachments") or ():
-        maintype, _slash, subtype = attached["content_type"].partition("/")
-        message.add_attachment(
-            attached["text"].encode(), maintype=maintype, subtype=subtype, filename=attached["filename"]
-        )
+        add_attachment(message, attached)
     return message
+
+
+def add_attachment(message: EmailMessage, attached: dict[str, str]) -> None:
+    """Attach a text file of a message's payload (`filename`, `content_type` with its parameters, `text`)."""
+    kind, *parameters = (part.strip() for part in attached["content_type"].split(";"))
+    maintype, _slash, subtype = kind.partition("/")
+    message.add_attachment(
+        attached["text"].encode(),
+        maintype=maintype,
+        subtype=subtype,
+        filename=attached["filename"],
+        params=dict(parameter.partition("=")[::2] for parameter in parameters if "=" in parameter),
+    )
 
 
 def _answers(refused: dict[str, tuple[int, bytes]]) -> str:
