@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 
 from flask_babel import format_datetime
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
 from aandacht.accounts.models import StaffMember
@@ -37,6 +38,16 @@ SHORTEST, LONGEST, FURTHEST = 5, 240, timedelta(days=366)
 LONGEST_TEXT = 500
 #: The states in which the appointment is still to come and can change.
 OPEN = ("invited", "proposed", "accepted")
+#: Each state of an appointment in words, with its icon.
+STATUS_NAMES = {
+    "invited": ("mail-forward", _l("Invited")),
+    "proposed": ("calendar-question", _l("Other time proposed")),
+    "accepted": ("calendar-check", _l("Accepted")),
+    "cancelled": ("calendar-x", _l("Cancelled")),
+    "attended": ("user-check", _l("Came")),
+    "no_show": ("user-x", _l("Did not come")),
+}
+KIND_NAMES = {"meeting": ("users", _l("Meeting")), "phone": ("phone", _l("Phone call"))}
 
 
 class AppointmentInvalid(ValueError):

@@ -29,17 +29,6 @@ from aandacht.tenancy.scoping import get_scoped
 blueprint = Blueprint("conversations_workspace", __name__, template_folder="templates")
 describe("conversation", _l("Your conversation with your coaches and your appointments"))
 
-#: Each state of an appointment in words, with its icon.
-STATUS_NAMES = {
-    "invited": ("mail-forward", _l("Invited")),
-    "proposed": ("calendar-question", _l("Other time proposed")),
-    "accepted": ("calendar-check", _l("Accepted")),
-    "cancelled": ("calendar-x", _l("Cancelled")),
-    "attended": ("user-check", _l("Came")),
-    "no_show": ("user-x", _l("Did not come")),
-}
-KIND_NAMES = {"meeting": ("users", _l("Meeting")), "phone": ("phone", _l("Phone call"))}
-
 
 def person_in_conversation(person_id: uuid.UUID) -> Person:
     """The person, when the signed-in staff member is one of their coaches; else 404. Logs the view."""
@@ -66,8 +55,8 @@ def _page(person: Person, errors: dict[str, str] | None = None, status: int = 20
         "conversations/workspace.html",
         viewer="staff",
         appointments=appointments.appointments_of(person.id),
-        statuses=STATUS_NAMES,
-        kinds=KIND_NAMES,
+        statuses=appointments.STATUS_NAMES,
+        kinds=appointments.KIND_NAMES,
         when=appointments.when,
         local_input=local_input,
         now=utcnow(),
