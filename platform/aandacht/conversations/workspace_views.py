@@ -10,6 +10,8 @@ thread refreshes itself, so a read receipt or an answer shows without reloading.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from typing import TypeVar
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -18,6 +20,7 @@ from werkzeug.wrappers import Response
 
 from aandacht.accounts.models import Person
 from aandacht.accounts.permissions import Permission, requires
+from aandacht.accounts.principal import Principal
 from aandacht.conversations import appointments, service
 from aandacht.conversations.attachments import AttachmentRefused
 from aandacht.conversations.forms import calendar_download, download, local_input, moment_from, uploaded_file
@@ -26,6 +29,7 @@ from aandacht.db import session, utcnow
 from aandacht.privacy.service import describe, record_access
 from aandacht.tenancy.scoping import get_scoped
 
+T = TypeVar("T")
 blueprint = Blueprint("conversations_workspace", __name__, template_folder="templates")
 describe("conversation", _l("Your conversation with your coaches and your appointments"))
 
@@ -98,13 +102,7 @@ def write(person_id: uuid.UUID) -> tuple[str, int] | Response:
 def attachment(person_id: uuid.UUID, attachment_id: uuid.UUID) -> Response:
     """A file of the conversation."""
     person = person_in_conversation(person_id)
-    try:
-        found = service.attachment_for(g.principal, attachment_id)
-    except service.NotFound:
-        abort(404)
-    if found.person_id != person.id:
-        abort(404)
-    return download(found)
+    return download(_of_person(person, service.attachment_for, attachment_id))
 
 
 @blueprint.post("/workspace/people/<uuid:person_id>/appointments")
@@ -141,14 +139,19 @@ def _back(person_id: uuid.UUID, anchor: str) -> Response:
     )
 
 
-def _appointment_of(person: Person, appointment_id: uuid.UUID) -> Appointment:
+def _of_person(person: Person, lookup: Callable[[Principal, uuid.UUID], T], item_id: uuid.UUID) -> T:
+    """The item `lookup` finds for the signed-in staff member, when it belongs to `person`; else 404."""
     try:
-        found = appointments.appointment_for(g.principal, appointment_id)
+        found = lookup(g.principal, item_id)
     except service.NotFound:
         abort(404)
-    if found.person_id != person.id:
+    if found.person_id != person.id:  # type: ignore[attr-defined]
         abort(404)
     return found
+
+
+def _appointment_of(person: Person, appointment_id: uuid.UUID) -> Appointment:
+    return _of_person(person, appointments.appointment_for, appointment_id)
 
 
 @blueprint.get("/workspace/people/<uuid:person_id>/appointments/<uuid:appointment_id>.ics")
