@@ -43,7 +43,7 @@ STATUS_NAMES = {
     "invited": ("mail-forward", _l("Invited")),
     "proposed": ("calendar-question", _l("Other time proposed")),
     "accepted": ("calendar-check", _l("Accepted")),
-    "cancelled": ("calendar-x", _l("Cancelled")),
+    "cancelled": ("calendar-x", _l("Called off")),
     "attended": ("user-check", _l("Came")),
     "no_show": ("user-x", _l("Did not come")),
 }
