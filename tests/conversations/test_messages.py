@@ -146,3 +146,13 @@ def test_a_coachs_message_is_a_contact_moment(app, cast, as_coach):
     with app.app_context(), tenant_context(cast.tenant):
         [moment] = attention.contacts_of(cast.person)
         assert (moment.kind, moment.staff_id) == ("conversation", cast.coach)
+
+
+def test_the_persons_page_links_the_conversation_only_for_their_coaches(app, cast, as_coach, create_staff):
+    page = f"/workspace/people/{cast.person}"
+    assert 'data-testid="conversation-link"' in as_coach.get(cast.url(page), headers=EN).text
+    lead = app.test_client()
+    log_in(lead, cast.tenant, "staff", create_staff(cast.tenant, role="team_lead"))
+    seen = lead.get(cast.url(page), headers=EN)
+    assert seen.status_code == 200 and 'data-testid="conversation-link"' not in seen.text
+    assert lead.get(cast.conversation()).status_code == 404

@@ -22,7 +22,7 @@ from aandacht.accounts.principal import Principal
 from aandacht.attention import service as attention
 from aandacht.conversations.attachments import CheckedFile
 from aandacht.conversations.models import ConversationAttachment, ConversationMessage
-from aandacht.conversations.notify import in_language_of, notify
+from aandacht.conversations.notify import notify
 from aandacht.conversations.quick_replies import quick_reply
 from aandacht.db import UTCDateTime, one_of, session, utcnow
 from aandacht.outreach import service as outreach
@@ -230,9 +230,3 @@ def waiting_for_answer(person_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, tuple
         .group_by(ConversationMessage.person_id)
     )
     return {person_id: (number, since) for person_id, number, since in session.execute(query)}
-
-
-def in_language(person_id: uuid.UUID, text: str) -> str:
-    """`text` (a lazy string) in the person's language, for what is stored in their conversation."""
-    with in_language_of(person_id):
-        return str(text)
