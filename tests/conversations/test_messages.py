@@ -156,3 +156,18 @@ def test_the_persons_page_links_the_conversation_only_for_their_coaches(app, cas
     seen = lead.get(cast.url(page), headers=EN)
     assert seen.status_code == 200 and 'data-testid="conversation-link"' not in seen.text
     assert lead.get(cast.conversation()).status_code == 404
+
+
+def test_htmx_refreshes_only_the_thread_and_logs_the_view(app, cast, as_coach, as_person):
+    person_writes(as_person, cast, body="Nieuw antwoord")
+    htmx = {**EN, "HX-Request": "true", "HX-Target": "thread"}
+    refreshed = as_coach.get(cast.conversation(), headers=htmx)
+    assert refreshed.status_code == 200 and "<html" not in refreshed.text
+    assert "Nieuw antwoord" in refreshed.text
+    with app.app_context(), tenant_context(cast.tenant):
+        logged = session.execute(
+            select(func.count()).where(
+                AccessLogEntry.person_id == cast.person, AccessLogEntry.what == "conversation"
+            )
+        ).scalar_one()
+    assert logged == 1

@@ -3,8 +3,8 @@
 Only a coach whose caseload holds the person sees it (anyone else: 404, the same as a person who does
 not exist), and every view is written to the person's access log. Opening it marks the person's
 messages read; the coach's own show whether the person read them. Here the coach also invites to an
-appointment, answers a proposed time, cancels, and records whether the person came. With htmx the
-thread refreshes itself, so a read receipt or an answer shows without reloading.
+appointment, answers a proposed time, cancels, and records whether the person came. With htmx,
+"Look for new messages" refreshes only the thread (a view like any other: it is logged too).
 """
 
 from __future__ import annotations
