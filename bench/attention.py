@@ -12,7 +12,9 @@ spread over 120 days (`bench.segments.set_activity`); a coach for every `--casel
 that many people in their caseload; `--events` interaction events over 120 days, skewed over people
 (60% impressions); a personal in-app message from a coach to one person in ten over 30 days, half of
 them read; a reported life event (a change of a life-event attribute by the person) for one person in
-a hundred over 30 days; then VACUUM ANALYZE.
+a hundred over 30 days; a message to the coaches in the conversation of one person in five over 30
+days, half of them answered; an appointment for one person in ten within 30 days either side of now
+(past ones attended or no-show, coming ones invited or accepted); then VACUUM ANALYZE.
 
 Measured, as the app's non-owner role under row level security, in an app and tenant context as a
 request would be: `attention.service.worklist(coach)` (the caseload, the coach's marks and every
@@ -149,6 +151,36 @@ def revisions(settings: dict[str, str]) -> list[str]:
         return [row[0] for row in admin.execute("SELECT version_num FROM alembic_version ORDER BY 1")]
 
 
+def add_conversations(admin: psycopg.Connection, tenant_id: int) -> None:
+    """Questions in the conversations of one person in five (half answered); appointments for one in ten."""
+    admin.execute("SELECT setseed(0.9)")
+    admin.execute(
+        f"""INSERT INTO conversation_message (tenant_id, id, person_id, author, body, created_at)
+            SELECT {tenant_id}, gen_random_uuid(), p.id, 'person', 'Kunt u mij bellen?',
+                   now() - random() * interval '30 days'
+            FROM bench_people p WHERE p.n % 5 = 1;
+            INSERT INTO conversation_message (tenant_id, id, person_id, author, staff_id, body, created_at,
+                                              read_at)
+            SELECT {tenant_id}, gen_random_uuid(), m.person_id, 'staff', a.staff_id, 'Ik bel u morgen.',
+                   m.created_at + interval '3 hours', m.created_at + interval '5 hours'
+            FROM conversation_message m
+            JOIN caseload_assignment a ON a.tenant_id = {tenant_id} AND a.person_id = m.person_id
+            WHERE m.tenant_id = {tenant_id} AND random() < 0.5;
+            INSERT INTO appointment (tenant_id, id, person_id, staff_id, kind, status, starts_at, minutes,
+                                     place, sequence, created_at, updated_at)
+            SELECT {tenant_id}, gen_random_uuid(), p.id, a.staff_id, 'meeting',
+                   CASE WHEN s.at < now() THEN CASE WHEN s.r < 0.2 THEN 'no_show' ELSE 'attended' END
+                        WHEN s.r < 0.5 THEN 'accepted' ELSE 'invited' END,
+                   s.at, 30, 'Stadhuis', 0, s.at - interval '5 days', s.at - interval '4 days'
+            FROM bench_people p
+            JOIN caseload_assignment a ON a.tenant_id = {tenant_id} AND a.person_id = p.id
+            CROSS JOIN LATERAL (SELECT now() + (random() - 0.5) * interval '60 days' AS at,
+                                       random() AS r) s
+            WHERE p.n % 10 = 3;"""  # noqa: S608 - fixed numbers
+    )
+    admin.commit()
+
+
 def set_up(args: argparse.Namespace, name: str, now: datetime) -> tuple[Flask, CurrentTenant, dict[str, str]]:
     """Create, migrate and fill (or take the database `--reuse` names)."""
     settings = database_settings(name) if args.reuse else create_database(name)
@@ -162,9 +194,16 @@ def set_up(args: argparse.Namespace, name: str, now: datetime) -> tuple[Flask, C
             session.add(Tenant(slug=SLUG, name="Bench attention", kind="municipality"))
             session.commit()
         tenant = find_tenant(slug=SLUG)
-    if args.reuse:
-        return app, tenant, settings
     admin = psycopg.connect(libpq(settings["DATABASE_ADMIN_URL"]))
+    if args.reuse:
+        if not admin.execute("SELECT EXISTS (SELECT 1 FROM conversation_message)").fetchone()[0]:
+            with phase("conversations and appointments, new since the database was kept"):
+                add_conversations(admin, tenant.id)
+            admin.autocommit = True
+            admin.execute("VACUUM ANALYZE conversation_message")
+            admin.execute("VACUUM ANALYZE appointment")
+        admin.close()
+        return app, tenant, settings
     rng = random.Random(args.seed)
     with phase(f"{args.people:,} people and profiles"):
         load(admin, tenant.id, args.people, benchmark_specs(), rng, keep=0)
@@ -176,10 +215,12 @@ def set_up(args: argparse.Namespace, name: str, now: datetime) -> tuple[Flask, C
         add_events(admin, tenant.id, args.events)
     with phase("messages and life events"):
         add_messages_and_life_events(admin, tenant.id)
+    with phase("conversations and appointments"):
+        add_conversations(admin, tenant.id)
     admin.autocommit = True
     with phase("vacuum analyze"):
         for table in ("person", "profile", "profile_change", "staff_member", "caseload_assignment", "message",
-                      "interaction_event"):  # fmt: skip
+                      "interaction_event", "conversation_message", "appointment"):  # fmt: skip
             admin.execute(f"VACUUM ANALYZE {table}")
     admin.close()
     return app, tenant, settings

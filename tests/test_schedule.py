@@ -136,6 +136,7 @@ def test_the_core_retires_expired_items_and_learns_per_tenant(app):
         ("aandacht.outreach.rules:check_rules", "*/15 * * * *", "bulk", True),
         ("aandacht.outreach.events:hand_over_again", "*/5 * * * *", "default", True),
         ("aandacht.attention.jobs:send_digests", "*/15 * * * *", "bulk", True),
+        ("aandacht.conversations.appointments:send_reminders", "*/30 * * * *", "default", True),
     ]
     assert [periodic for periodic in periodic_jobs(app) if periodic.domain is None] == list(PERIODIC)
 

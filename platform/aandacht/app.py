@@ -22,6 +22,9 @@ from aandacht.attention import models as _attention_models  # noqa: F401 - regis
 from aandacht.attention import report_views
 from aandacht.attention import views as worklist_views
 from aandacht.config import ConfigError, ServiceUnavailable, Settings, load_settings
+from aandacht.conversations import app_views as conversation_views
+from aandacht.conversations import models as _conversation_models  # noqa: F401 - registers the conversation tables
+from aandacht.conversations import workspace_views as conversation_workspace_views
 from aandacht.outreach import app_views as message_views
 from aandacht.outreach import (
     campaign_views,
@@ -123,6 +126,8 @@ def create_app(config: Mapping[str, str] | None = None) -> Flask:
     app.register_blueprint(rule_views.blueprint)
     app.register_blueprint(outcome_views.blueprint)
     app.register_blueprint(people_views.blueprint)
+    app.register_blueprint(conversation_views.blueprint)
+    app.register_blueprint(conversation_workspace_views.blueprint)
     app.register_blueprint(privacy_views.blueprint)
     app.register_blueprint(report_views.blueprint)
     api.init_app(app)

@@ -29,6 +29,7 @@ from aandacht.accounts import service as accounts
 from aandacht.accounts.models import STAFF_ROLES
 from aandacht.attention import service as attention
 from aandacht.config import ConfigError
+from aandacht.conversations import demo as conversations_demo
 from aandacht.db import session
 from aandacht.segments import service as segments
 from aandacht.segments.language import SelectionInvalid, Viewer
@@ -163,6 +164,7 @@ def demo_load(slugs: tuple[str, ...]) -> None:
         domains = registry.enabled_for(tenant)
         with tenant_context(tenant):
             demo.load_demo_accounts(tenant)
+            conversations_demo.load_demo_conversations(tenant)
             for domain in domains:
                 domain.load_demo_data(tenant)
             session.commit()

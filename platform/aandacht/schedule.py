@@ -105,6 +105,8 @@ PERIODIC: tuple[Periodic, ...] = (
     Periodic("aandacht.outreach.events:hand_over_again", cron="*/5 * * * *", queue="default"),
     # Each coach's morning digest of their worklist, from the tenant's digest hour on (once a day).
     Periodic("aandacht.attention.jobs:send_digests", cron="*/15 * * * *", queue="bulk"),
+    # A reminder of each appointment in the next 24 hours (one per appointment, however often it runs).
+    Periodic("aandacht.conversations.appointments:send_reminders", cron="*/30 * * * *", queue="default"),
 )
 
 

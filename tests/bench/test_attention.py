@@ -29,6 +29,8 @@ def test_a_tiny_run_prints_the_worklist_beside_the_plain_caseload_list(
         "plain caseload list",
         "rule life_event",
         "rule profile_incomplete",
+        "rule unanswered_question",
+        "rule appointment",
     ):
         assert row in printed
     assert printed.count("PASS") + printed.count("FAIL") == 1

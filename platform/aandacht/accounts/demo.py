@@ -50,7 +50,7 @@ def demo_addresses(tenant: CurrentTenant) -> dict[str, str]:
         "team_lead": f"teamleider@{tenant.slug}.demo",
         "coach": f"coach@{tenant.slug}.demo",
         "coach_2": f"coach2@{tenant.slug}.demo",
-        "resident": f"{_email_name(RESIDENTS[0])}@{tenant.slug}.demo",
+        "resident": resident_address(tenant, RESIDENTS[0]),
     }
 
 
@@ -66,14 +66,15 @@ def load_demo_accounts(tenant: CurrentTenant) -> None:
             ("coach_2", "Tweede Coach Demo"),
         )
     }
-    people = [_resident(name, f"{_email_name(name)}@{tenant.slug}.demo") for name in RESIDENTS]
+    people = [_resident(name, resident_address(tenant, name)) for name in RESIDENTS]
     half = len(people) // 2
     service.assign_to_caseload(staff_id=staff["coach"].id, person_ids=[p.id for p in people[: half + 1]])
     service.assign_to_caseload(staff_id=staff["coach_2"].id, person_ids=[p.id for p in people[half:]])
 
 
-def _email_name(name: str) -> str:
-    return name.lower().replace(" ", ".")
+def resident_address(tenant: CurrentTenant, name: str) -> str:
+    """The e-mail address of the demo resident `name` in `tenant`."""
+    return f"{name.lower().replace(' ', '.')}@{tenant.slug}.demo"
 
 
 def _staff(email: str, name: str, role: str) -> StaffMember:

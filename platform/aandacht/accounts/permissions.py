@@ -93,6 +93,8 @@ SCOPES: dict[str, str] = {
     "campaigns:write": "Create, change, send and cancel campaigns to people the owner may see.",
     "outcomes:read": "Read the outcomes (work, study, an ended benefit) of the people the owner may see.",
     "outcomes:write": "Register and remove outcomes of the people the owner may see.",
+    "conversations:read": "Read the conversations and appointments of the people in the owner's caseload.",
+    "conversations:write": "Write to, and make appointments with, the people in the owner's caseload.",
 }
 
 #: What an integration client (acting as itself, not as a person) may do with each scope.
@@ -112,6 +114,9 @@ SCOPE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     # A benefits system registers the outcomes of everyone the organisation serves.
     "outcomes:read": frozenset({Permission.PEOPLE_VIEW_ALL}),
     "outcomes:write": frozenset({Permission.PEOPLE_VIEW_ALL}),
+    # A conversation is between a person and their coaches; an integration acting as itself takes no part.
+    "conversations:read": frozenset(),
+    "conversations:write": frozenset(),
 }
 
 

@@ -14,6 +14,7 @@ from aandacht.accounts.csrf import csrf
 from aandacht.api import (
     campaigns,
     content,
+    conversations,
     credentials,
     feed,
     me,
@@ -42,6 +43,7 @@ RESOURCES = (
     campaigns.blp,
     rules.blp,
     outcomes.blp,
+    conversations.blp,
     credentials.blp,
     oauth.blp,
 )

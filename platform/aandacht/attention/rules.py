@@ -1,8 +1,8 @@
 """The core's attention signals, each one query for a whole caseload (docs/attention.md lists them).
 
 Each rule reads another engine through its service: activity from accounts, unread messages from
-outreach, interactions from personalisation, answers and reported changes from profiles. Messages in a
-conversation and appointments are the conversations engine's; its rules join these when it is there.
+outreach, interactions from personalisation, answers and reported changes from profiles, messages in a
+conversation and appointments from conversations.
 """
 
 from __future__ import annotations
@@ -10,11 +10,13 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
+from flask_babel import format_datetime, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 
 from aandacht.attention.signals import Severity, Signal, SignalContext, SignalRule
+from aandacht.conversations import appointments
+from aandacht.conversations import service as conversations
 from aandacht.outreach import service as outreach
 from aandacht.personalisation import events
 from aandacht.profiles import service as profiles
@@ -164,9 +166,81 @@ class LifeEvent(SignalRule):
         return found
 
 
+class UnansweredQuestion(SignalRule):
+    """The person wrote in their conversation and no staff member answered for `hours` hours (twice: high)."""
+
+    key = "unanswered_question"
+    label = _l("Question to the coach unanswered")
+    defaults = {"hours": 48}
+
+    def evaluate(self, context: SignalContext) -> dict[uuid.UUID, list[Signal]]:
+        """People whose oldest message after the last staff answer is at least `hours` hours old."""
+        limit = context.threshold("hours")
+        found: dict[uuid.UUID, list[Signal]] = {}
+        for person_id, (_number, since) in conversations.waiting_for_answer(list(context.person_ids)).items():
+            hours = int((context.now - since).total_seconds() // 3600)
+            if hours < limit:
+                continue
+            if hours < 48:
+                reason = ngettext(
+                    "Waiting %(num)d hour for an answer from the coach",
+                    "Waiting %(num)d hours for an answer from the coach",
+                    hours,
+                )
+            else:
+                reason = ngettext(
+                    "Waiting %(num)d day for an answer from the coach",
+                    "Waiting %(num)d days for an answer from the coach",
+                    hours // 24,
+                )
+            severity = Severity.HIGH if hours >= 2 * limit else Severity.MEDIUM
+            found[person_id] = [Signal(self.key, severity, reason, since)]
+        return found
+
+
+class AppointmentSoonOrMissed(SignalRule):
+    """An appointment within `upcoming_hours` (medium while the person has not said yes), or a no-show.
+
+    A no-show in the last `missed_days` days is high: the person did not come and may need a call.
+    """
+
+    key = "appointment"
+    label = _l("Appointment coming up or missed")
+    defaults = {"upcoming_hours": 24, "missed_days": 14}
+
+    def evaluate(self, context: SignalContext) -> dict[uuid.UUID, list[Signal]]:
+        """People with an appointment soon, or who did not come to one lately."""
+        found: dict[uuid.UUID, list[Signal]] = {}
+        for person_id, items in appointments.upcoming_and_missed(
+            list(context.person_ids),
+            now=context.now,
+            upcoming_until=context.now + timedelta(hours=context.threshold("upcoming_hours")),
+            missed_since=context.now - timedelta(days=context.threshold("missed_days")),
+        ).items():
+            missed = [item for item in items if item.status == "no_show"]
+            coming = [item for item in items if item.status != "no_show"]
+            signals: list[Signal] = []
+            if missed:
+                moment = format_datetime(missed[-1].starts_at, "EEEE d MMMM")
+                reason = _("Did not come to the appointment of %(when)s", when=moment)
+                signals.append(Signal(self.key, Severity.HIGH, reason, missed[-1].starts_at))
+            if coming:
+                soon = coming[0]
+                reason = _("Appointment %(when)s", when=format_datetime(soon.starts_at, "EEEE d MMMM, HH:mm"))
+                if soon.status == "accepted":
+                    signals.append(Signal(self.key, Severity.LOW, reason, soon.starts_at))
+                else:
+                    reason = _("%(appointment)s, not yet agreed", appointment=reason)
+                    signals.append(Signal(self.key, Severity.MEDIUM, reason, soon.starts_at))
+            found[person_id] = signals
+        return found
+
+
 #: The core's rules, in the order their signals are listed.
 CORE_RULES: tuple[SignalRule, ...] = (
     LifeEvent(),
+    AppointmentSoonOrMissed(),
+    UnansweredQuestion(),
     Inactive(),
     UnreadMessages(),
     EngagementDrop(),

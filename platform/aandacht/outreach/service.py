@@ -272,6 +272,7 @@ def send_to_person(
     campaign_id: uuid.UUID | None = None,
     template: MessageTemplate | None = None,
     acting_user: Principal | None = None,
+    attachments: list[dict[str, str]] | None = None,
 ) -> Message:
     """Decide a message to a person in the caller's transaction (not committed); delivery follows the commit.
 
@@ -282,6 +283,8 @@ def send_to_person(
     not used: only the channels the template serves are tried, and the template is rendered for each
     of them that reaches the person, so a fallback sends that channel's own text. A template that
     cannot be rendered for this person raises `TemplateInvalid` and writes nothing.
+
+    `attachments` (`{"filename", "content_type", "text"}` each, e.g. a calendar file) go with an e-mail.
     """
     if idempotency_key is not None:
         existing = session.execute(
@@ -290,6 +293,8 @@ def send_to_person(
         if existing is not None:
             return existing
     payload: dict[str, Any] = {"link": link} if link else {}
+    if attachments:
+        payload["attachments"] = attachments
     served = None
     if template is not None:
         if acting_user is None:
@@ -432,6 +437,12 @@ def unread_from_staff(person_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, tuple[
 
 def mark_read(person_id: uuid.UUID, message_ids: Sequence[uuid.UUID]) -> None:
     """Record that the person opened these messages of the app, and commit."""
+    mark_notices_read(person_id, message_ids)
+    session.commit()
+
+
+def mark_notices_read(person_id: uuid.UUID, message_ids: Sequence[uuid.UUID]) -> None:
+    """Record that the person saw these messages elsewhere (a conversation's notices), without committing."""
     if message_ids:
         session.execute(
             update(Message)
@@ -443,7 +454,6 @@ def mark_read(person_id: uuid.UUID, message_ids: Sequence[uuid.UUID]) -> None:
             .values(opened_at=utcnow())
             .execution_options(synchronize_session=False)
         )
-    session.commit()
 
 
 def hand_over(message_id: uuid.UUID, campaign_id: uuid.UUID | None) -> None:

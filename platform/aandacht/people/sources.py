@@ -1,4 +1,4 @@
-"""The core's timeline sources: profile answers, use of content, messages, contact moments and notes.
+"""The core's timeline sources: answers, content, messages, conversation, appointments, contacts, notes.
 
 Each reads through its engine's service and returns at most `query.limit` entries before `query.before`.
 Use of content is summed per day: a person shown 500 items gets one line a day, not 500.
@@ -15,6 +15,9 @@ from flask_babel import lazy_gettext as _l
 
 from aandacht.accounts.models import StaffMember
 from aandacht.attention import service as attention
+from aandacht.conversations import appointments
+from aandacht.conversations import service as conversations
+from aandacht.db import utcnow
 from aandacht.outreach import service as outreach
 from aandacht.outreach.workspace_views import CHANNEL_NAMES, STATUS_NAMES
 from aandacht.people import service as notes
@@ -118,6 +121,48 @@ def messages(query: TimelineQuery) -> list[Entry]:
             )
         )
     return entries
+
+
+@timeline_source("conversation")
+def conversation(query: TimelineQuery) -> list[Entry]:
+    """The messages of the person's conversation with their coaches, both ways."""
+    found = conversations.messages_of(query.person_id, limit=query.limit, before=query.before)
+    entries = []
+    for message in found:
+        staff = message.author == "staff"
+        entries.append(
+            Entry(
+                at=message.created_at,
+                source="conversation",
+                icon="message-circle" if staff else "message-circle-user",
+                title=_("Conversation: the coach wrote") if staff else _("Conversation: the person wrote"),
+                detail=message.body[:300] or _("(a file)"),
+                actor=staff_name(message.staff_id),
+            )
+        )
+    return entries
+
+
+@timeline_source("appointments")
+def appointments_made(query: TimelineQuery) -> list[Entry]:
+    """Appointments: at their time once it has come, before that on the day of the invitation."""
+    now, entries = utcnow(), []
+    for appointment in appointments.appointments_of(query.person_id, limit=200):
+        at = appointment.starts_at if appointment.starts_at <= now else appointment.created_at
+        if query.before is not None and at >= query.before:
+            continue
+        kind_icon, kind = appointments.KIND_NAMES[appointment.kind]
+        entries.append(
+            Entry(
+                at=at,
+                source="appointments",
+                icon=kind_icon,
+                title=_("%(kind)s on %(when)s", kind=kind, when=appointments.when(appointment)),
+                detail=str(appointments.STATUS_NAMES[appointment.status][1]),
+                actor=staff_name(appointment.staff_id),
+            )
+        )
+    return sorted(entries, key=lambda entry: entry.at, reverse=True)[: query.limit]
 
 
 @timeline_source("contacts")

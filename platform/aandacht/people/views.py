@@ -19,6 +19,7 @@ from aandacht.accounts import service as accounts
 from aandacht.accounts.models import Person
 from aandacht.accounts.permissions import Permission, requires
 from aandacht.attention.report import channel_reach
+from aandacht.conversations import service as conversations
 from aandacht.db import session
 from aandacht.outreach.workspace_views import CHANNEL_NAMES
 from aandacht.people import service
@@ -70,6 +71,7 @@ def _page(person: Person, errors: dict[str, str] | None = None, status: int = 20
         reach=reach,
         channels=CHANNEL_NAMES,
         coaches=accounts.coaches_by_person([person.id])[person.id],
+        converses=conversations.may_converse(g.principal, person.id),
         changes=changes,
         attributes=attributes,
         names=actor_names(changes),

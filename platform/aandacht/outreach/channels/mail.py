@@ -13,6 +13,7 @@ duplicates by Message-ID show it once.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from email.charset import QP, Charset
 from email.header import Header
@@ -84,7 +85,11 @@ class Composer:
             "unsubscribe": unsubscribe,
         }
         text = self.text_template.render(values)
-        message = MIMEMultipart("alternative", policy=_POLICY)
+        body = MIMEMultipart("alternative", policy=_POLICY)
+        body.attach(MIMEText(text, "plain", _UTF8_QP, policy=_POLICY))
+        body.attach(MIMEText(self.html_template.render(values), "html", _UTF8_QP, policy=_POLICY))
+        attached = outgoing.payload.get("attachments") or ()
+        message = _with_attachments(body, attached) if attached else body
         message["From"] = self.sender
         message["To"] = _address(recipient.display_name, recipient.email or "")
         message["Subject"] = _header(outgoing.subject)
@@ -96,9 +101,26 @@ class Composer:
             # RFC 2369 and RFC 8058: mail programs offer "unsubscribe" and may post to it without a visit.
             message["List-Unsubscribe"] = list_unsubscribe
             message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-        message.attach(MIMEText(text, "plain", _UTF8_QP, policy=_POLICY))
-        message.attach(MIMEText(self.html_template.render(values), "html", _UTF8_QP, policy=_POLICY))
         return Mail(message, text, message_id, list_unsubscribe)
+
+
+def _with_attachments(body: MIMEMultipart, attached: Sequence[dict[str, str]]) -> MIMEMultipart:
+    """`multipart/mixed`: the body, then each text file of the payload (e.g. a calendar invitation).
+
+    An attachment is `{"filename", "content_type" with its parameters, "text"}`; parameters such as
+    `method=REQUEST` of a calendar file stay on its Content-Type.
+    """
+    mixed = MIMEMultipart("mixed", policy=_POLICY)
+    mixed.attach(body)
+    for file in attached:
+        kind, *parameters = (part.strip() for part in file["content_type"].split(";"))
+        _maintype, _slash, subtype = kind.partition("/")
+        part = MIMEText(file["text"], subtype, _UTF8_QP, policy=_POLICY)
+        for name, _equals, value in (parameter.partition("=") for parameter in parameters if "=" in parameter):
+            part.set_param(name, value.strip('"'))
+        part.add_header("Content-Disposition", "attachment", filename=file["filename"])
+        mixed.attach(part)
+    return mixed
 
 
 def _address(name: str, address: str) -> str:

@@ -1,0 +1,1 @@
+"""Conversations between a person and their coaches: messages, attachments, quick replies, appointments."""
