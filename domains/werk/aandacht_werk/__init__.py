@@ -21,6 +21,7 @@ from aandacht_werk.demo import (
     load_demo_profiles,
     load_demo_segments,
 )
+from aandacht_werk.demo_people import load_demo_caseloads
 from aandacht_werk.demo_search import load_demo_homes, load_demo_search
 from aandacht_werk.i18n import lazy_gettext
 from aandacht_werk.i18n import translations as _translations
@@ -95,13 +96,14 @@ class WerkDomain(Domain):
         return list(WERK_SIGNALS)
 
     def load_demo_data(self, tenant: CurrentTenant) -> None:
-        """Demo job-seeker profiles, two saved selections, content, interactions and job search."""
+        """Demo job-seeker profiles, two saved selections, content, interactions, job search and caseloads."""
         load_demo_profiles(tenant)
         load_demo_homes(tenant)
         load_demo_segments()
         load_demo_content(tenant)
         load_demo_interactions(tenant)
         load_demo_search(tenant)
+        load_demo_caseloads(tenant)
 
 
 domain = WerkDomain()
