@@ -121,4 +121,4 @@ def load_demo_vacancies(
     if refused:
         raise ValueError(f"generated demo items refused: {refused}")
     _total, items = list_items(ItemFilter(status="published"), limit=1_000)
-    return sorted(items, key=lambda item: (item.external_id or "", str(item.id)))
+    return sorted(items, key=lambda item: (item.external_id or "", item.title, item.type))
