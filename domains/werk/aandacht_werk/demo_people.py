@@ -14,12 +14,13 @@ import random
 import re
 import unicodedata
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from faker import Faker
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 
 from aandacht.accounts.demo import demo_addresses, demo_staff
 from aandacht.accounts.models import Person
@@ -81,21 +82,38 @@ def load_demo_caseloads(tenant: CurrentTenant, *, now: datetime | None = None) -
 
     Nothing happens for another tenant, or when the tenant has its generated people already.
     """
-    if tenant.slug not in DEMO_TENANTS or _generated_already():
+    if tenant.slug not in DEMO_TENANTS or _generated_count() > 0:
         return 0
-    now = now or utcnow()
     fake = Faker("nl_NL")
     fake.seed_instance(f"werk-demo:{tenant.slug}")
     chance = random.Random(f"werk-demo:{tenant.slug}")  # noqa: S311 - demo data, not secrets
-    coaches = _coaches(tenant, fake)
+    sizes = {
+        coach_id: chance.randint(*CASELOAD) - len(caseload(coach_id)) for coach_id in _coaches(tenant, fake)
+    }
+    return add_caseloads(tenant, sizes, fake=fake, chance=chance, now=now)
+
+
+def add_caseloads(
+    tenant: CurrentTenant,
+    sizes: Mapping[uuid.UUID, int],
+    *,
+    fake: Faker,
+    chance: random.Random,
+    now: datetime | None = None,
+) -> int:
+    """Add `size` generated job seekers, with their histories, to each coach's caseload. Commits.
+
+    The demo's caseloads, and larger ones for benchmarks (`bench.werk_signals`).
+    """
+    now = now or utcnow()
     items = load_demo_vacancies(tenant, fake, chance, now)
     seekers = [
         _seeker(tenant, fake, chance, coach_id, story, now)
-        for coach_id in coaches
-        for story in _stories(chance, already=len(caseload(coach_id)))
+        for coach_id, size in sizes.items()
+        for story in _stories(chance, size)
     ]
-    _write_people(tenant, seekers)
-    for coach_id in coaches:
+    _write_people(tenant, seekers, first=_generated_count() + 1)
+    for coach_id in sizes:
         assign_to_caseload(staff_id=coach_id, person_ids=[s.id for s in seekers if s.coach_id == coach_id])
     write_histories(tenant, seekers, items, chance, now)
     session.commit()
@@ -104,9 +122,9 @@ def load_demo_caseloads(tenant: CurrentTenant, *, now: datetime | None = None) -
     return len(seekers)
 
 
-def _generated_already() -> bool:
-    query = select(Person.id).where(Person.external_id.startswith(GENERATED)).limit(1)
-    return session.execute(query).first() is not None
+def _generated_count() -> int:
+    query = select(func.count()).select_from(Person).where(Person.external_id.startswith(GENERATED))
+    return session.execute(query).scalar_one()
 
 
 def _coaches(tenant: CurrentTenant, fake: Faker) -> list[uuid.UUID]:
@@ -122,13 +140,9 @@ def _coaches(tenant: CurrentTenant, fake: Faker) -> list[uuid.UUID]:
     return found
 
 
-def _stories(chance: random.Random, *, already: int) -> list[str]:
-    """One caseload's stories: each once, the rest mostly steady people, shuffled.
-
-    `already` people are in the caseload (the platform's demo residents): they count towards its size.
-    """
-    size = chance.randint(*CASELOAD) - already - len(STORIES)
-    rest = chance.choices(STORIES, weights=[12, *[1] * (len(STORIES) - 1)], k=max(size, 0))
+def _stories(chance: random.Random, size: int) -> list[str]:
+    """One caseload's `size` stories: each once, the rest mostly steady people, shuffled."""
+    rest = chance.choices(STORIES, weights=[12, *[1] * (len(STORIES) - 1)], k=max(size - len(STORIES), 0))
     stories = [*STORIES, *rest]
     chance.shuffle(stories)
     return stories
@@ -227,7 +241,7 @@ def _email(name: str, number: int, slug: str) -> str:
     return f"{re.sub(r'[^a-z0-9]+', '.', plain).strip('.')}.{number}@{slug}.demo"
 
 
-def _write_people(tenant: CurrentTenant, seekers: list[Seeker]) -> None:
+def _write_people(tenant: CurrentTenant, seekers: list[Seeker], *, first: int) -> None:
     """The people, their profiles and the history of their answers: one INSERT per table."""
     session.execute(
         insert(Person),
@@ -242,7 +256,7 @@ def _write_people(tenant: CurrentTenant, seekers: list[Seeker]) -> None:
                 "last_active_at": seeker.last_active_at,
                 "external_id": f"{GENERATED}{tenant.slug}:{number}",
             }
-            for number, seeker in enumerate(seekers, start=1)
+            for number, seeker in enumerate(seekers, start=first)
         ],
     )
     session.execute(

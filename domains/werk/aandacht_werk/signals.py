@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from flask_babel import format_date
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from aandacht.attention.signals import Severity, Signal, SignalContext, SignalRule
 from aandacht.db import one_of, session
@@ -109,17 +109,27 @@ class ApplicationsUnanswered(SignalRule):
         """People with many unanswered applications lately and no job interview in that time."""
         days = int(context.threshold("days"))
         since = context.now.date() - timedelta(days=days)
-        summaries = service.search_activity_summary(list(context.person_ids), since)
-        found: dict[uuid.UUID, list[Signal]] = {}
-        for person_id, summary in summaries.items():
-            interviews = (
-                summary.by_kind["interview"] + summary.outcomes["interview"] + summary.outcomes["hired"]
+        is_unanswered = (SearchActivity.kind == "application") & SearchActivity.outcome.in_(
+            service.UNANSWERED
+        )
+        is_answered = SearchActivity.outcome.in_(("interview", "hired")) | (
+            SearchActivity.kind == "interview"
+        )
+        unanswered = func.sum(case((is_unanswered, 1), else_=0))
+        query = (
+            select(SearchActivity.person_id, unanswered)
+            .where(one_of(SearchActivity.person_id, context.person_ids), SearchActivity.done_on >= since)
+            .group_by(SearchActivity.person_id)
+            .having(
+                unanswered >= context.threshold("applications"),
+                func.sum(case((is_answered, 1), else_=0)) == 0,
             )
-            if summary.unanswered < context.threshold("applications") or interviews:
-                continue
+        )
+        found: dict[uuid.UUID, list[Signal]] = {}
+        for person_id, count in session.execute(query):
             reason = _(
                 "%(count)d applications in %(weeks)d weeks without an answer: help with the search strategy?",
-                count=summary.unanswered,
+                count=count,
                 weeks=round(days / 7),
             )
             found[person_id] = [Signal(self.key, Severity.MEDIUM, reason, _start_of(since))]
