@@ -113,10 +113,9 @@ def add_caseloads(
         for story in _stories(chance, size)
     ]
     _write_people(tenant, seekers, first=_generated_count() + 1)
-    for coach_id in sizes:
-        assign_to_caseload(staff_id=coach_id, person_ids=[s.id for s in seekers if s.coach_id == coach_id])
     write_histories(tenant, seekers, items, chance, now)
-    session.commit()
+    for coach_id in sizes:  # the first of these commits the people with their histories, all at once
+        assign_to_caseload(staff_id=coach_id, person_ids=[s.id for s in seekers if s.coach_id == coach_id])
     learn(now)
     session.commit()
     return len(seekers)
