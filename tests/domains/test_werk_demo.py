@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from aandacht.accounts.models import Person
 from aandacht.accounts.service import caseload, caseload_holders
 from aandacht.attention import service
-from aandacht.db import session
+from aandacht.db import session, utcnow
 from aandacht.outreach.models import Message
 from aandacht.personalisation.models import ContentItem, InteractionEvent
 from aandacht.profiles.models import ProfileChange
@@ -55,7 +55,10 @@ def test_each_demo_coach_has_a_worklist_with_werk_signals_and_a_second_load_adds
             assert worklist.entries, coach.email
             assert {key for key in keys if key.startswith("werk.")}, coach.email
             seen.update(keys)
-    assert {rule.key for rule in WERK_SIGNALS} <= set(seen)
+    expected = {rule.key for rule in WERK_SIGNALS}
+    if utcnow().day < 7:  # nothing of an agreement is due in a month's first days (docs/werk.md#demo-data)
+        expected.discard("werk.agreement_behind")
+    assert expected <= set(seen)
     core = {"inactive", "unread_messages", "engagement_drop", "profile_incomplete", "life_event"}
     assert core <= set(seen)
     assert first["person"] >= 12 + 4 * 20
