@@ -8,6 +8,7 @@ tenant changes in `[attention."werk.<signal>"]` of its tenant file (docs/werk.md
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -29,9 +30,12 @@ _ = translations.gettext
 ngettext = translations.ngettext
 
 
-def _selected(document: dict[str, Any], context: SignalContext) -> set[uuid.UUID]:
-    """Which people of the caseload a selection (docs/segments.md) picks, as the platform sees them."""
-    return segments.among(document, Viewer.system(), context.person_ids, now=context.now)
+def _selected(
+    document: dict[str, Any], context: SignalContext, person_ids: Iterable[uuid.UUID] | None = None
+) -> set[uuid.UUID]:
+    """Which people of the caseload (or of `person_ids`) a selection (docs/segments.md) picks."""
+    among = context.person_ids if person_ids is None else person_ids
+    return segments.among(document, Viewer.system(), among, now=context.now)
 
 
 #: Older than any invitation: what `InvitedToInterview` compares the first one with.
@@ -72,7 +76,7 @@ class NoSearchActivity(SignalRule):
         waiting = {pid: since for pid, since in waiting.items() if (today - since).days >= limit}
         if waiting:
             working = {"attribute": {"key": "werk.search_status", "op": "eq", "value": "working"}}
-            for person_id in _selected(working, context):
+            for person_id in _selected(working, context, waiting):
                 waiting.pop(person_id, None)
         found: dict[uuid.UUID, list[Signal]] = {}
         for person_id, since in waiting.items():
