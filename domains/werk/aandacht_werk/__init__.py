@@ -5,6 +5,7 @@ from pathlib import Path
 import click
 from flask import Blueprint
 
+from aandacht.attention.signals import SignalRule
 from aandacht.personalisation.types import ContentType
 from aandacht.plugins import Domain, MenuItem, Periodic
 from aandacht.profiles.definitions import ProfileAttribute, Questionnaire
@@ -20,11 +21,13 @@ from aandacht_werk.demo import (
     load_demo_profiles,
     load_demo_segments,
 )
+from aandacht_werk.demo_people import load_demo_caseloads
 from aandacht_werk.demo_search import load_demo_homes, load_demo_search
 from aandacht_werk.i18n import lazy_gettext
 from aandacht_werk.i18n import translations as _translations
 from aandacht_werk.outcomes import OUTCOME_TYPES
 from aandacht_werk.questionnaires import QUESTIONNAIRES
+from aandacht_werk.signals import WERK_SIGNALS
 
 _HERE = Path(__file__).parent
 
@@ -88,14 +91,19 @@ class WerkDomain(Domain):
         """Work or study that ends the benefit, part-time work beside it, and an end for another reason."""
         return list(OUTCOME_TYPES)
 
+    def attention_signals(self) -> list[SignalRule]:
+        """Job search stalling or going well: no activity, no answers, agreement behind, an interview."""
+        return list(WERK_SIGNALS)
+
     def load_demo_data(self, tenant: CurrentTenant) -> None:
-        """Demo job-seeker profiles, two saved selections, content, interactions and job search."""
+        """Demo job-seeker profiles, two saved selections, content, interactions, job search and caseloads."""
         load_demo_profiles(tenant)
         load_demo_homes(tenant)
         load_demo_segments()
         load_demo_content(tenant)
         load_demo_interactions(tenant)
         load_demo_search(tenant)
+        load_demo_caseloads(tenant)
 
 
 domain = WerkDomain()

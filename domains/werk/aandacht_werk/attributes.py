@@ -390,6 +390,7 @@ _TRANSPORT = (
         hard=True,
         sensitivity="personal",
         visible_to=frozenset({"person", "coach"}),
+        life_event=True,
     ),
     ProfileAttribute(
         key="werk.travel_km",
@@ -606,6 +607,7 @@ _CARE = (
         icon="heart",
         category="care",
         **_PERSONAL,
+        life_event=True,
     ),
     ProfileAttribute(
         key="werk.family_care_hours",
@@ -632,6 +634,7 @@ _CARE = (
         icon="baby-carriage",
         category="care",
         **_PERSONAL,
+        life_event=True,
     ),
     ProfileAttribute(
         key="werk.childcare_arranged",
@@ -647,6 +650,7 @@ _CARE = (
         icon="building-community",
         category="care",
         **_PERSONAL,
+        life_event=True,
     ),
     ProfileAttribute(
         key="werk.single_parent",
@@ -655,6 +659,7 @@ _CARE = (
         icon="user-heart",
         category="care",
         **_PERSONAL,
+        life_event=True,
     ),
     ProfileAttribute(
         key="werk.care_limits_work",
@@ -668,6 +673,7 @@ _CARE = (
         icon="calendar-off",
         category="care",
         **_PERSONAL,
+        life_event=True,
     ),
 )
 
@@ -684,6 +690,7 @@ _HEALTH_ATTRIBUTES = (
         ),
         icon="heartbeat",
         **_HEALTH,
+        life_event=True,
     ),
     ProfileAttribute(
         key="werk.physical_limits",
@@ -738,6 +745,7 @@ _HEALTH_ATTRIBUTES = (
         type="boolean",
         icon="stethoscope",
         **_HEALTH,
+        life_event=True,
     ),
     ProfileAttribute(
         key="werk.health_note",

@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import select
 
 from aandacht.accounts.demo import demo_addresses
+from aandacht.accounts.models import Person
 from aandacht.accounts.service import all_people, all_staff
 from aandacht.db import session, utcnow
 from aandacht.personalisation.catalogue import (
@@ -47,6 +48,15 @@ from aandacht.segments.service import SegmentFields, memberships, save_segment, 
 from aandacht.tenancy.context import CurrentTenant
 from aandacht_werk.content import JOB_FAIR, TIP, VACANCY, WORK_ABROAD, WORKSHOP
 from aandacht_werk.library_seed import seed_library
+
+#: The external id of each generated demo person starts so (`demo_people`); the loaders here leave them be.
+GENERATED = "werk-demo:"
+
+
+def demo_residents() -> list[Person]:
+    """The tenant's people but the generated ones: those the loaders of this module fill in."""
+    return [person for person in all_people() if not (person.external_id or "").startswith(GENERATED)]
+
 
 #: Saved selections a work coach would make first, so the demo's selection list is not empty.
 DEMO_SEGMENTS = (
@@ -80,7 +90,7 @@ def load_demo_profiles(tenant: CurrentTenant) -> None:
         for key, attribute in attributes_for(tenant).items()
         if key.startswith("werk.") and attribute.type != "text" and may("system", attribute.editable_by)
     ]
-    for person in all_people():
+    for person in demo_residents():
         if any(key.startswith("werk.") for key in profile_values(person.id)):
             continue
         chance = random.Random(f"{tenant.slug}:{person.display_name}")  # noqa: S311 - demo data, not secrets
@@ -1336,7 +1346,7 @@ def load_demo_interactions(tenant: CurrentTenant, *, now: datetime | None = None
     """
     moment = now or utcnow()
     done = set(session.execute(select(InteractionEvent.person_id).distinct()).scalars())
-    people = [person for person in all_people() if person.id not in done]
+    people = [person for person in demo_residents() if person.id not in done]
     kinds = content_types_for(tenant)
     _total, found = list_items(ItemFilter(status="published"), limit=1_000)
     items = sorted(found, key=lambda item: (item.external_id or "", item.title))

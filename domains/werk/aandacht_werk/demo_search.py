@@ -11,13 +11,12 @@ import random
 from datetime import date, timedelta
 
 from aandacht.accounts.models import Person
-from aandacht.accounts.service import all_people
 from aandacht.db import utcnow
 from aandacht.personalisation.events import items_done
 from aandacht.profiles.service import profile_values, set_values
 from aandacht.tenancy.context import CurrentTenant
 from aandacht_werk import service
-from aandacht_werk.demo import region_of
+from aandacht_werk.demo import demo_residents, region_of
 from aandacht_werk.models import ACTIVITY_KINDS, OUTCOMES
 from aandacht_werk.places import place_named
 
@@ -32,7 +31,7 @@ def load_demo_homes(tenant: CurrentTenant) -> None:
     places = [found for name in region_of(tenant).places if (found := place_named(name))]
     if not places:
         return
-    for person in all_people():
+    for person in demo_residents():
         if "werk.home_postcode" in profile_values(person.id):
             continue
         chance = random.Random(f"{tenant.slug}:{person.display_name}:home")  # noqa: S311 - demo data
@@ -46,7 +45,7 @@ def load_demo_homes(tenant: CurrentTenant) -> None:
 def load_demo_search(tenant: CurrentTenant) -> None:
     """Give most demo residents without logged activities an agreement and three months of activities."""
     today = utcnow().date()
-    for person in all_people():
+    for person in demo_residents():
         if service.activities_of(person.id, limit=1):
             continue
         chance = random.Random(f"{tenant.slug}:{person.display_name}:search")  # noqa: S311 - demo data

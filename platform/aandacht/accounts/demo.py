@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import random
 from datetime import datetime, timedelta
+from functools import cache
 
 import pyotp
 from sqlalchemy import select
 
 from aandacht.accounts import service
 from aandacht.accounts.models import Person, StaffMember
-from aandacht.accounts.secrets import seal
+from aandacht.accounts.secrets import hash_password, seal
 from aandacht.db import session, utcnow
 from aandacht.tenancy.context import CurrentTenant
 
@@ -58,7 +59,7 @@ def load_demo_accounts(tenant: CurrentTenant) -> None:
     """Create the demo accounts of `tenant` (in context) where they do not exist yet."""
     addresses = demo_addresses(tenant)
     staff = {
-        role: _staff(addresses[role], name, "coach" if role.startswith("coach") else role)
+        role: demo_staff(addresses[role], name, "coach" if role.startswith("coach") else role)
         for role, name in (
             ("tenant_admin", "Beheerder Demo"),
             ("team_lead", "Teamleider Demo"),
@@ -77,11 +78,22 @@ def resident_address(tenant: CurrentTenant, name: str) -> str:
     return f"{name.lower().replace(' ', '.')}@{tenant.slug}.demo"
 
 
-def _staff(email: str, name: str, role: str) -> StaffMember:
+@cache
+def demo_password_hash() -> str:
+    """The hash of `DEMO_PASSWORD`, made once: every demo account shares it, so a demo load hashes once."""
+    return hash_password(DEMO_PASSWORD)
+
+
+def demo_staff(email: str, name: str, role: str) -> StaffMember:
+    """The demo staff member with this address, made (password and authenticator included) if missing.
+
+    Domains use it for demo staff of their own, such as extra coaches with caseloads.
+    """
     existing = session.execute(select(StaffMember).where(StaffMember.email == email)).scalar_one_or_none()
     if existing is not None:
         return existing
-    staff = service.create_staff(display_name=name, email=email, role=role, password=DEMO_PASSWORD)
+    staff = service.create_staff(display_name=name, email=email, role=role)
+    staff.password_hash = demo_password_hash()
     staff.totp_secret = seal(DEMO_TOTP_SECRET)
     session.commit()
     return staff
@@ -91,7 +103,8 @@ def _resident(name: str, email: str) -> Person:
     existing = session.execute(select(Person).where(Person.email == email)).scalar_one_or_none()
     if existing is not None:
         return existing
-    person = service.create_person(display_name=name, email=email, password=DEMO_PASSWORD)
+    person = service.create_person(display_name=name, email=email)
+    person.password_hash = demo_password_hash()
     person.last_active_at = _demo_last_active(email)
     session.commit()
     return person

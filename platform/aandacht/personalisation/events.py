@@ -11,7 +11,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import case, func, insert, select
 
-from aandacht.db import one_of, session, utcnow
+from aandacht.db import UTCDateTime, one_of, session, utcnow
 from aandacht.personalisation.catalogue import as_item, items_query
 from aandacht.personalisation.models import INTERACTION_KINDS, ContentItem, InteractionEvent
 from aandacht.tenancy.context import require_tenant
@@ -143,6 +143,25 @@ def activity_counts(
 
 #: The kinds of interaction that show interest (an impression only shows the item was on screen).
 ENGAGED_KINDS = ("open", "click", "save", "share", "apply")
+
+
+def last_engaged(
+    person_ids: Sequence[uuid.UUID], *, item_types: Sequence[str] | None = None, since: datetime | None = None
+) -> dict[uuid.UUID, datetime]:
+    """Per person: the moment they last showed interest in content (of `item_types`, when given).
+
+    One query for all of `person_ids`; people without such an interaction (since `since`) are left out.
+    """
+    if not person_ids:
+        return {}
+    query = select(
+        InteractionEvent.person_id, func.max(InteractionEvent.occurred_at, type_=UTCDateTime)
+    ).where(one_of(InteractionEvent.person_id, person_ids), InteractionEvent.kind.in_(ENGAGED_KINDS))
+    if item_types is not None:
+        query = query.where(InteractionEvent.item_type.in_(list(item_types)))
+    if since is not None:
+        query = query.where(InteractionEvent.occurred_at >= since)
+    return dict(session.execute(query.group_by(InteractionEvent.person_id)).all())
 
 
 @dataclass(frozen=True)
