@@ -45,6 +45,7 @@ EARLIER_ANSWERS = {
     "core.preferred_channel": "email",
     "core.languages": ["nl", "en"],
     "werk.home_postcode": "7511 AB",
+    "werk.travel_km": 20,
 }
 #: Today's three cards, answered by tapping: ready for work, 32 hours, Monday to Friday.
 ANSWERS = {
@@ -221,7 +222,8 @@ def test_a_job_seekers_journey_and_her_coachs_day(mail_site, browser, create_ten
     # "Why do I see this?" in plain words.
     card.get_by_test_id("feed-why").locator("summary").click()
     why = card.get_by_test_id("feed-why")
-    expect(why).to_contain_text("In deze sector wilt u werken: Logistiek")
+    expect(why).to_contain_text("Hengelo is dicht bij uw huis: ongeveer 8 km.")
+    expect(why).to_contain_text("U wilt fulltime werken.")
     card.scroll_into_view_if_needed()
     save_screenshot(page, "werk-why.png")
 

@@ -45,7 +45,9 @@ def test_a_person_logs_an_application_for_a_saved_vacancy_in_two_taps(
     )
     html = page.get_data(as_text=True)  # tap 2: logged, back on the search page
     assert "Saved. Good job!" in html
-    [logged] = re.findall(r'<li id="activity-[^"]+" data-testid="activity">(.*?)</li>\s*</ul>', html, re.S)
+    [logged] = re.findall(
+        r'<li class="feed-card" id="activity-[^"]+" data-testid="activity">(.*?)</li>\s*</ul>', html, re.S
+    )
     short = re.sub(r"<[^>]+>|\s+", " ", logged)
     assert re.search(r"Application \d+ \w+ Waiting for an answer", " ".join(short.split()))
     assert "Orderpicker (Bol)" in html
