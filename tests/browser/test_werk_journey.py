@@ -137,8 +137,8 @@ def earlier_search(site: Site, tenant, person_id) -> None:
         werk.set_outcome(person_id, rejected.id, "rejected")
 
 
-def answer_question_cards(page) -> None:
-    """Tap the answers of ANSWERS on today's question cards, on the home page."""
+def answer_question_cards(page, check) -> None:
+    """Tap the answers of ANSWERS on today's question cards, on the home page; `check` the quick answers."""
     to_answer = set(ANSWERS)
     while to_answer:
         card = page.get_by_test_id("question-card").first
@@ -151,6 +151,7 @@ def answer_question_cards(page) -> None:
             card.get_by_role("button", name="Opslaan").click()
         else:
             if key == "werk.hours_per_week":
+                check(page)
                 save_screenshot(page, "werk-quick-answers.png")
             card.locator(f'button[name="value"][value="{answer}"]').click()
         to_answer.discard(key)
@@ -200,7 +201,7 @@ def test_a_job_seekers_journey_and_her_coachs_day(mail_site, browser, create_ten
     site.log_in_resident(page, tenant, anna)
 
     # She answers today's question cards by tapping: ready for work, 32 hours (one tap), weekdays.
-    answer_question_cards(page)
+    answer_question_cards(page, assert_accessible)
     with site.app.app_context(), tenant_context(tenant):
         values = profile_values(anna_id)
     assert (values["werk.readiness"], values["werk.hours_per_week"]) == (5, 32)

@@ -10,7 +10,7 @@ from aandacht.profiles import questions
 from aandacht.profiles.definitions import ProfileAttribute
 from aandacht.profiles.service import profile_values, set_values
 from aandacht.tenancy.context import tenant_context
-from aandacht_werk import service
+from aandacht_werk import facts, service
 from tests.api.helpers import log_in
 from tests.domains.test_werk_search import ENGLISH
 from tests.helpers import csrf_token
@@ -115,3 +115,20 @@ def test_a_tenant_without_werk_gets_no_werk_timeline(app, client, create_tenant,
     log_in(client, tenant, "staff", coach)
     html = client.get(f"/t/{tenant.slug}/workspace/people/{person}", headers=ENGLISH).get_data(as_text=True)
     assert "entry-werk." not in html
+
+
+def test_tips_workshops_and_work_abroad_have_short_facts_too(app):
+    day = date(2026, 12, 15)
+    with app.test_request_context(headers=ENGLISH):
+        tip = facts.tip_facts({"format": "video", "minutes": 5}, {})
+        online = facts.event_facts({"date": day.isoformat(), "online": True, "place": "Enschede"}, {})
+        nearby = facts.event_facts({"date": "not a day", "place": "Hengelo"}, {"werk.home_postcode": "7511"})
+        abroad = facts.abroad_facts({"country": "de", "housing": True}, {})
+        words = [[(fact.icon, fact.text) for fact in found] for found in (tip, online, nearby, abroad)]
+    assert words == [
+        [("video", "Video"), ("clock", "5 min")],
+        [("calendar", "Tuesday 15 December"), ("world", "Online")],
+        [("map-pin", words[2][0][1])],
+        [("plane", "Germany"), ("home-check", "Housing arranged")],
+    ]
+    assert re.fullmatch(r"\d+ km", words[2][0][1])
