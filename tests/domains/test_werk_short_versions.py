@@ -1,11 +1,12 @@
 """For people who read little: short facts on cards, numbers answered with a tap; werk on the timeline."""
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from flask import render_template
 
+from aandacht.db import utcnow
 from aandacht.profiles import questions
 from aandacht.profiles.definitions import ProfileAttribute
 from aandacht.profiles.service import profile_values, set_values
@@ -132,3 +133,30 @@ def test_tips_workshops_and_work_abroad_have_short_facts_too(app):
         [("plane", "Germany"), ("home-check", "Housing arranged")],
     ]
     assert re.fullmatch(r"\d+ km", words[2][0][1])
+
+
+def test_an_activity_done_yesterday_is_put_on_its_day_with_one_tap(app, client, werk_tenant, create_person):
+    person = create_person(werk_tenant)
+    other = create_person(werk_tenant)
+    with app.test_request_context(), tenant_context(werk_tenant):
+        activity = service.log_activity(person, "letter").id
+        not_hers = service.log_activity(other, "letter").id
+    log_in(client, werk_tenant, "person", person)
+    base = f"/t/{werk_tenant.slug}/app/search"
+    page = client.get(f"{base}/", headers=ENGLISH).get_data(as_text=True)
+    assert "Was it another day?" in page and "The day before yesterday" in page
+    token = csrf_token(client.get(f"{base}/", headers=ENGLISH))
+    done = client.post(f"{base}/{activity}/day", data={"days_ago": "1", "csrf_token": token}, headers=ENGLISH)
+    assert done.status_code == 302
+    refused = [
+        client.post(f"{base}/{activity}/day", data={"days_ago": "400", "csrf_token": token}).status_code,
+        client.post(f"{base}/{not_hers}/day", data={"days_ago": "1", "csrf_token": token}).status_code,
+    ]
+    assert refused == [400, 404]
+    with app.test_request_context(), tenant_context(werk_tenant):
+        [moved] = service.activities_of(person)
+        [untouched] = service.activities_of(other)
+    today = utcnow().date()
+    assert (moved.done_on, untouched.done_on) == (today - timedelta(days=1), today)
+    with app.test_request_context(), tenant_context(werk_tenant), pytest.raises(service.SearchInvalid):
+        service.move_activity(person, activity, today + timedelta(days=1))

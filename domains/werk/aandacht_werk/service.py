@@ -93,6 +93,21 @@ def set_outcome(person_id: uuid.UUID, activity_id: uuid.UUID, outcome: str) -> S
     return activity
 
 
+def move_activity(
+    person_id: uuid.UUID, activity_id: uuid.UUID, done_on: date, *, today: date | None = None
+) -> SearchActivity | None:
+    """Put an activity on the day it was really done (None when it is not this person's activity)."""
+    activity = get_scoped(SearchActivity, activity_id)
+    if activity is None or activity.person_id != person_id:
+        return None
+    today = today or utcnow().date()
+    if done_on > today or done_on < today - timedelta(days=92):
+        raise SearchInvalid({"done_on": _("Choose a day in the last three months.")})
+    activity.done_on = done_on
+    session.commit()
+    return activity
+
+
 def remove_activity(person_id: uuid.UUID, activity_id: uuid.UUID) -> bool:
     """Take back an activity logged by mistake; False when it is not this person's."""
     activity = get_scoped(SearchActivity, activity_id)
