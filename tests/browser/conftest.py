@@ -11,6 +11,7 @@ import threading
 import time
 import tomllib
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -73,15 +74,27 @@ def browser(chromium_path: str):
         chromium.close()
 
 
-@pytest.fixture(scope="session")
-def live_server(app: Flask) -> Iterator[str]:
-    """The app served on 127.0.0.1 at a free port, in a thread; yields its base address."""
+@contextmanager
+def serving(app: Flask) -> Iterator[str]:
+    """Serve `app` on 127.0.0.1 at a free port, in a thread, while the block runs; gives its base address.
+
+    For a test that needs an app of its own settings (e-mail to a local SMTP server, say).
+    """
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def live_server(app: Flask) -> Iterator[str]:
+    """The app served on 127.0.0.1 at a free port, in a thread; yields its base address."""
+    with serving(app) as base:
+        yield base
 
 
 @pytest.fixture

@@ -44,6 +44,16 @@ visible_to = ["person", "coach"]
 editable_by = ["person"]
 """
 
+VOLUNTEERING = """
+[[attributes]]
+key = "tenant.volunteer_hours"
+label = { nl = "Hoeveel uur per week bent u vrijwilliger?", en = "Hours a week as a volunteer?" }
+type = "number"
+maximum = 40
+quick_answers = [0, 2, 4, 8]
+unit = { nl = "uur", en = "hours" }
+"""
+
 
 def write(folder, text) -> str:
     slug = f"proef-{uuid.uuid4().hex[:8]}"
@@ -107,6 +117,10 @@ def test_a_valid_attribute_is_read_as_written(tmp_path):
         (HEALTH + 'pattern = "["', "attributes.0.pattern", "regular expression"),
         (HOBBIES + HOBBIES, "attributes.1.key", "Also the key of attributes.0."),
         (HOBBIES.replace('icon = "palette"', 'icon = "Palette!"'), "attributes.0.icon", "Tabler icon"),
+        (VOLUNTEERING.replace("[0, 2, 4, 8]", "[0, 80]"), "attributes.0", "within the bounds"),
+        (VOLUNTEERING.replace("[0, 2, 4, 8]", "[]"), "attributes.0.quick_answers", "1 to 8 numbers"),
+        (VOLUNTEERING.replace('"number"', '"text"'), "attributes.0.quick_answers", "Only number"),
+        (VOLUNTEERING.replace(', en = "hours"', ""), "attributes.0.unit", "Missing the words in en"),
     ],
 )
 def test_every_problem_names_file_key_path_and_reason(tmp_path, text, key, problem):
@@ -156,6 +170,17 @@ def test_a_tenant_attribute_stores_values_with_its_rules(app, create_tenant, cre
             person, {"tenant.hobbies": ["music", "walking"]}, source="person", audience="person"
         )
         assert changes[0].new == ["walking", "music"]
+
+
+def test_a_number_of_the_tenant_is_answered_with_a_tap_in_the_readers_language(app, create_tenant):
+    tenant = create_tenant(locales=["nl", "en"], attributes=read_specs(VOLUNTEERING))
+    with app.test_request_context(), tenant_context(tenant):
+        hours = attributes_for(tenant)["tenant.volunteer_hours"]
+        assert hours.quick_answers == (0, 2, 4, 8)
+        with force_locale("nl"):
+            assert str(hours.unit) == "uur"
+        with force_locale("en"):
+            assert str(hours.unit) == "hours"
 
 
 def test_the_alifa_example_is_valid_and_in_both_languages():

@@ -12,6 +12,7 @@ from aandacht.profiles.definitions import ProfileAttribute, Questionnaire
 from aandacht.research.types import OutcomeType
 from aandacht.tenancy.context import CurrentTenant
 from aandacht_werk import app_views, workspace_views
+from aandacht_werk import timeline as _timeline  # noqa: F401 - registers the werk lines of the timeline
 from aandacht_werk.attributes import ATTRIBUTES, CATEGORIES
 from aandacht_werk.cli import commands
 from aandacht_werk.content import CONTENT_TYPES
@@ -23,6 +24,7 @@ from aandacht_werk.demo import (
 )
 from aandacht_werk.demo_people import load_demo_caseloads
 from aandacht_werk.demo_search import load_demo_homes, load_demo_search
+from aandacht_werk.facts import with_card_facts
 from aandacht_werk.i18n import lazy_gettext
 from aandacht_werk.i18n import translations as _translations
 from aandacht_werk.outcomes import OUTCOME_TYPES
@@ -84,8 +86,11 @@ class WerkDomain(Domain):
         return dict(CATEGORIES)
 
     def content_types(self) -> list[ContentType]:
-        """Vacancies, tips, workshops, job fairs and work abroad, matched to a job seeker's answers."""
-        return list(CONTENT_TYPES)
+        """Vacancies, tips, workshops, job fairs and work abroad, matched to a job seeker's answers.
+
+        Each with its short facts for the card (hours, distance, driving licence; day and place).
+        """
+        return with_card_facts(CONTENT_TYPES)
 
     def outcome_types(self) -> list[OutcomeType]:
         """Work or study that ends the benefit, part-time work beside it, and an end for another reason."""

@@ -8,18 +8,20 @@ offers to log it here. Progress against the agreement with the coach is told pos
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from aandacht.accounts.models import Person
 from aandacht.accounts.permissions import Permission, requires
+from aandacht.db import utcnow
 from aandacht.personalisation import catalogue, events, feed
 from aandacht.personalisation.catalogue import Item
 from aandacht.tenancy.scoping import get_scoped
 from aandacht_werk import service
 from aandacht_werk.content import VACANCY
-from aandacht_werk.i18n import translations
+from aandacht_werk.i18n import lazy_gettext, translations
 from aandacht_werk.models import ACTIVITY_KINDS, OUTCOMES
 from aandacht_werk.words import ABOUT_A_VACANCY, ACTIVITY_WORDS, OUTCOME_WORDS
 
@@ -27,6 +29,12 @@ _ = translations.gettext
 blueprint = Blueprint("werk_search", __name__, url_prefix="/app/search", template_folder="templates")
 #: How many of the person's saved or applied vacancies the picker offers.
 PICKABLE = 8
+#: The other days an activity can be put on with one tap: days ago -> the words of the button.
+EARLIER_DAYS = {
+    "1": lazy_gettext("Yesterday"),
+    "2": lazy_gettext("The day before yesterday"),
+    "7": lazy_gettext("A week ago"),
+}
 
 
 @blueprint.context_processor
@@ -36,6 +44,7 @@ def domain_words() -> dict[str, object]:
         "app_menu": current_app.extensions["aandacht.domains"].menu_items(g.tenant, "participant"),
         "activity_words": ACTIVITY_WORDS,
         "outcome_words": OUTCOME_WORDS,
+        "earlier_days": EARLIER_DAYS,
     }
 
 
@@ -121,6 +130,21 @@ def outcome(activity_id: uuid.UUID) -> Response:
     if changed is None:
         abort(404)
     flash(_("Thank you. We noted it."), "info")
+    return redirect(url_for("werk_search.index", _anchor=f"activity-{activity_id}"))
+
+
+@blueprint.post("/<uuid:activity_id>/day")
+@requires(Permission.SELF)
+def day(activity_id: uuid.UUID) -> Response:
+    """Another day than today, with one tap: yesterday, the day before, or a week ago."""
+    days_ago = request.form.get("days_ago", "")
+    if days_ago not in EARLIER_DAYS:
+        abort(400)
+    person = _person()
+    done_on = utcnow().date() - timedelta(days=int(days_ago))
+    if service.move_activity(person.id, activity_id, done_on) is None:
+        abort(404)
+    flash(_("Thank you. We noted the day."), "info")
     return redirect(url_for("werk_search.index", _anchor=f"activity-{activity_id}"))
 
 

@@ -13,6 +13,7 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import TypeVar
 
 from sqlalchemy import Row, select
 
@@ -92,6 +93,21 @@ def set_outcome(person_id: uuid.UUID, activity_id: uuid.UUID, outcome: str) -> S
     return activity
 
 
+def move_activity(
+    person_id: uuid.UUID, activity_id: uuid.UUID, done_on: date, *, today: date | None = None
+) -> SearchActivity | None:
+    """Put an activity on the day it was really done (None when it is not this person's activity)."""
+    activity = get_scoped(SearchActivity, activity_id)
+    if activity is None or activity.person_id != person_id:
+        return None
+    today = today or utcnow().date()
+    if done_on > today or done_on < today - timedelta(days=92):
+        raise SearchInvalid({"done_on": _("Choose a day in the last three months.")})
+    activity.done_on = done_on
+    session.commit()
+    return activity
+
+
 def remove_activity(person_id: uuid.UUID, activity_id: uuid.UUID) -> bool:
     """Take back an activity logged by mistake; False when it is not this person's."""
     activity = get_scoped(SearchActivity, activity_id)
@@ -111,6 +127,24 @@ def activities_of(person_id: uuid.UUID, *, limit: int = 50) -> list[SearchActivi
         .limit(limit)
     )
     return list(session.execute(query).scalars())
+
+
+def activities_logged(
+    person_id: uuid.UUID, *, limit: int = 50, before: datetime | None = None
+) -> list[SearchActivity]:
+    """The person's activities by when they were logged, the latest first, all logged before `before`."""
+    return _newest(SearchActivity, person_id, limit, before)
+
+
+_Made = TypeVar("_Made", SearchActivity, SearchAgreement)
+
+
+def _newest(model: type[_Made], person_id: uuid.UUID, limit: int, before: datetime | None) -> list[_Made]:
+    """The person's rows of `model` by when they were made, the latest first (for the timeline)."""
+    query = select(model).where(model.person_id == person_id)
+    if before is not None:
+        query = query.where(model.created_at < before)
+    return list(session.execute(query.order_by(model.created_at.desc()).limit(limit)).scalars())
 
 
 # --- Agreements --------------------------------------------------------------------------------------
@@ -159,6 +193,13 @@ def end_agreement(person_id: uuid.UUID, *, on: date) -> bool:
     current.ends_on = max(current.starts_on, on)
     session.commit()
     return True
+
+
+def agreements_set(
+    person_id: uuid.UUID, *, limit: int = 50, before: datetime | None = None
+) -> list[SearchAgreement]:
+    """The person's agreements by when they were set, the latest first, all set before `before`."""
+    return _newest(SearchAgreement, person_id, limit, before)
 
 
 def _agreements(person_ids: list[uuid.UUID]) -> list[SearchAgreement]:

@@ -37,7 +37,8 @@ from aandacht.db import session, utcnow
 from aandacht.personalisation import events, feed
 from aandacht.personalisation.markdown import render_markdown
 from aandacht.personalisation.models import InteractionEvent
-from aandacht.personalisation.types import ContentType
+from aandacht.personalisation.types import CardFact, ContentType
+from aandacht.profiles import service as profiles
 from aandacht.tenancy.scoping import get_scoped
 
 blueprint = Blueprint("feed", __name__, url_prefix="/app/feed", template_folder="templates")
@@ -63,6 +64,8 @@ class Card:
     #: 1 for the first card of the whole list (the second page starts at 21).
     position: int
     done: frozenset[str]
+    #: The item's short version: a few facts with an icon each (its type's `card_facts`).
+    facts: tuple[CardFact, ...] = ()
 
     @property
     def until(self) -> str | None:
@@ -110,8 +113,15 @@ def _person() -> Person:
 
 def _cards(person: Person, entries: Sequence[feed.FeedEntry], *, first: int = 1) -> list[Card]:
     done = events.kinds_done(person.id, [entry.item.id for entry in entries])
+    with_facts = any(entry.kind.card_facts is not None for entry in entries)
+    values = profiles.profile_values(person.id) if with_facts else {}
     return [
-        Card(entry, first + index, frozenset(done.get(entry.item.id, ())))
+        Card(
+            entry,
+            first + index,
+            frozenset(done.get(entry.item.id, ())),
+            entry.kind.facts(entry.item.details, values),
+        )
         for index, entry in enumerate(entries)
     ]
 

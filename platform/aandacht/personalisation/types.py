@@ -221,6 +221,20 @@ class Avoids(Suggests):
 
 
 @dataclass(frozen=True)
+class CardFact:
+    """One short fact of an item with its icon ("32 hours", "8 km"): the card's short version."""
+
+    #: A Tabler icon name.
+    icon: str
+    #: A few words, no sentence.
+    text: str
+
+
+#: From an item's details and the person's profile values, the item's short facts (at most a few).
+CardFacts = Callable[[Mapping[str, Any], Mapping[str, Any]], Iterable[CardFact]]
+
+
+@dataclass(frozen=True)
 class ContentType:
     """A kind of content item: its words, icon, details, derived tags and fit rules."""
 
@@ -244,6 +258,13 @@ class ContentType:
     #: Words for whole tags that no answer or choice names ("hours:part_time" -> "part-time work"), for
     #: "why do I see this?".
     tag_labels: Mapping[str, object] = field(default_factory=dict)
+    #: The short version of an item for people who read little: a few facts with an icon each, shown on
+    #: its card and read aloud with it. None: the card shows its title and summary only.
+    card_facts: CardFacts | None = None
+
+    def facts(self, details: Mapping[str, Any], values: Mapping[str, Any]) -> tuple[CardFact, ...]:
+        """The item's short facts for a person with these profile values (none without `card_facts`)."""
+        return tuple(self.card_facts(details, values)) if self.card_facts is not None else ()
 
     def field_named(self, key: str) -> ContentField | None:
         """The detail field with this key, if the type has one."""

@@ -91,7 +91,8 @@ def _raw_answer(key: str) -> Any:
         return request.form.get("value")
     if attribute.type == "multiple_choice":
         return request.form.getlist("value")
-    return request.form.get("value")
+    # A quick answer's button and the field for another number share the name: the one filled in counts.
+    return next((value for value in request.form.getlist("value") if value.strip()), "")
 
 
 def _with_first(key: str, chosen: list[questions.Question]) -> list[questions.Question]:

@@ -72,6 +72,11 @@ class ProfileAttribute:
     #: A change the person reports here is a life event (moving, a new household, health): the coach's
     #: worklist shows it (docs/attention.md).
     life_event: bool = False
+    #: Numbers of a `number` attribute offered as buttons, so that it is answered with one tap (16, 24,
+    #: 32, 40 hours); another number can still be typed.
+    quick_answers: tuple[int, ...] = ()
+    #: The unit of a `number` attribute shown after a number ("hours", "km"), a lazy string.
+    unit: object = ""
     #: Where the definition comes from: core, a domain's name, or tenant (set by the registry).
     source: str = field(default="core", compare=False)
 
@@ -82,6 +87,8 @@ class ProfileAttribute:
             raise ValueError(f"{self.key}: unknown sensitivity {self.sensitivity!r}")
         if self.type in ("choice", "multiple_choice") and not self.options:
             raise ValueError(f"{self.key}: a {self.type} attribute needs options")
+        if self.quick_answers and (self.type != "number" or not self._within_bounds(self.quick_answers)):
+            raise ValueError(f"{self.key}: quick answers are numbers within the bounds of a number attribute")
         unknown = (self.visible_to | self.editable_by) - set(AUDIENCES)
         if unknown:
             raise ValueError(f"{self.key}: unknown audience {sorted(unknown)}")
@@ -103,6 +110,10 @@ class ProfileAttribute:
                 self.maximum if self.maximum is not None else 5,
             )
         return self.minimum, self.maximum
+
+    def _within_bounds(self, numbers: tuple[int, ...]) -> bool:
+        low, high = self.bounds
+        return all((low is None or low <= n) and (high is None or n <= high) for n in numbers)
 
     def clean(self, raw: Any) -> Any:
         """The value to store for `raw` (JSON-ready); raises InvalidValue. None clears the value."""

@@ -279,6 +279,10 @@ class AttributeSchema(Schema):
     )
     pattern = fields.String(validate=_regular_expression)
     life_event = fields.Boolean(truthy={True}, falsy={False})
+    quick_answers = fields.List(
+        fields.Integer(strict=True), validate=validate.Length(min=1, max=8, error="Give 1 to 8 numbers.")
+    )
+    unit = _texts(longest=40)
 
     @validates_schema
     def fits_its_type(self, data: dict[str, Any], **_kwargs: Any) -> None:
@@ -300,6 +304,9 @@ class AttributeSchema(Schema):
         for name in ("max_length", "pattern"):
             if name in data and kind != "text":
                 errors[name] = ["Only text attributes have this."]
+        for name in ("quick_answers", "unit"):
+            if name in data and kind != "number":
+                errors[name] = ["Only number attributes have this."]
         if errors:
             raise ValidationError(errors)
         try:
@@ -313,10 +320,14 @@ def attribute_arguments(spec: dict[str, Any], text=lambda texts: texts) -> dict[
 
     `text` turns a per-language table of words (label, help, option label) into what the attribute holds.
     """
-    arguments = {name: value for name, value in spec.items() if name not in ("label", "help", "options")}
+    worded = ("label", "help", "unit", "options")
+    arguments = {name: value for name, value in spec.items() if name not in worded}
     arguments["label"] = text(spec["label"])
-    if "help" in spec:
-        arguments["help"] = text(spec["help"])
+    for name in ("help", "unit"):
+        if name in spec:
+            arguments[name] = text(spec[name])
+    if "quick_answers" in spec:
+        arguments["quick_answers"] = tuple(spec["quick_answers"])
     if "options" in spec:
         arguments["options"] = tuple(
             Option(option["value"], text(option["label"]), option.get("icon", ""))
@@ -366,7 +377,7 @@ class TenantFileSchema(Schema):
                 errors[f"attributes.{index}.key"] = [f"Also the key of attributes.{first[spec['key']]}."]
             first.setdefault(spec["key"], index)
             tables = [("label", spec["label"])]
-            tables += [("help", spec["help"])] if "help" in spec else []
+            tables += [(name, spec[name]) for name in ("help", "unit") if name in spec]
             tables += [(f"options.{i}.label", o["label"]) for i, o in enumerate(spec.get("options", ()))]
             for path, texts in tables:
                 missing = [locale for locale in data["locales"] if locale not in texts]
