@@ -6,7 +6,7 @@ every message of the tenant for each worklist. The predicate holds no parameter 
 `IS NOT NULL`), so a prepared statement's generic plan can use it too.
 
 Revision ID: core_0023
-Revises: core_0021
+Revises: core_0022
 Create Date: 2026-12-06 20:00:00
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "core_0023"
-down_revision: str | Sequence[str] | None = "core_0021"
+down_revision: str | Sequence[str] | None = "core_0022"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

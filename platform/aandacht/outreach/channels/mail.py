@@ -116,8 +116,10 @@ def _with_attachments(body: MIMEMultipart, attached: Sequence[dict[str, str]]) -
         kind, *parameters = (part.strip() for part in file["content_type"].split(";"))
         _maintype, _slash, subtype = kind.partition("/")
         part = MIMEText(file["text"], subtype, _UTF8_QP, policy=_POLICY)
-        for name, _equals, value in (parameter.partition("=") for parameter in parameters if "=" in parameter):
-            part.set_param(name, value.strip('"'))
+        for parameter in parameters:
+            name, equals, value = parameter.partition("=")
+            if equals:
+                part.set_param(name, value.strip('"'))
         part.add_header("Content-Disposition", "attachment", filename=file["filename"])
         mixed.attach(part)
     return mixed
