@@ -1,11 +1,11 @@
 """In a real browser: the whole werk journey, from a job seeker's first taps to the coach's personal e-mail.
 
 A job seeker answers question cards by tapping, sees matching vacancies with their short facts and
-"why do I see this", saves one, applies and logs the application, and has it read aloud. Her coach sees
-the activity, the worklist and her timeline, agrees a number of applications a month, sends her a
-personal message that arrives by e-mail (her preferred channel) at a local SMTP server, and registers
-her outcome. With AANDACHT_SCREENSHOT_DIR=docs/img the steps are saved as the guide's pictures
-(docs/werk.md).
+"why do I see this", saves one, applies and logs the application, has it read aloud, and asks her coach
+to read her letter. Her coach sees her question, the activity, the worklist and her timeline, agrees a
+number of applications a month, sends her a personal message that arrives by e-mail (her preferred
+channel) at a local SMTP server, and registers her outcome. With AANDACHT_SCREENSHOT_DIR=docs/img the
+steps are saved as the guide's pictures (docs/werk.md).
 """
 
 from __future__ import annotations
@@ -53,6 +53,7 @@ ANSWERS = {
     "werk.hours_per_week": "32",
     "werk.days_available": ["mon", "tue", "wed", "thu", "fri"],
 }
+QUESTION = "Ik heb gesolliciteerd bij Bol. Wilt u mijn brief lezen?"
 VACANCY = {"contract": "temporary", "sector": "logistics"}
 
 
@@ -248,11 +249,14 @@ def test_a_job_seekers_journey_and_her_coachs_day(mail_site, browser, create_ten
     logged.get_by_role("button", name="Lees dit voor").click()
     assert "Orderpicker" in page.evaluate("window.spoken")[-1]
 
-    # --- CONVERSATIONS: the job seeker messages her coach ----------------------------------------------
-    # This step needs the conversations engine (branch `conversations`); the lead adds it here after
-    # merging: Anna writes "Ik heb gesolliciteerd bij Bol, kunt u mijn brief lezen?" (or taps a quick
-    # reply), and the coach finds it below, beside her worklist entry, before writing back.
-    # ----------------------------------------------------------------------------------------------------
+    # She asks her coach to read her letter, in "Mijn coach".
+    page.get_by_test_id("nav-conversation").click()
+    page.wait_for_url(site.url(tenant, "/app/conversation/"))
+    page.get_by_label("Of schrijf een bericht").fill(QUESTION)
+    page.get_by_test_id("send").click()
+    expect(page.locator(".flash")).to_contain_text("Verstuurd naar je coach.")
+    expect(page.get_by_test_id("thread")).to_contain_text(QUESTION)
+    assert_accessible(page)
     phone.close()
 
     # --- The coach, at her desk -------------------------------------------------------------------------
@@ -266,6 +270,10 @@ def test_a_job_seekers_journey_and_her_coachs_day(mail_site, browser, create_ten
     expect(worklist).to_contain_text("Anna de Vries")
     assert_accessible(page)
     save_screenshot(page, "werk-worklist.png", full_page=True)
+
+    # Anna's question is waiting in her conversation.
+    page.goto(site.url(tenant, f"/workspace/people/{anna_id}/conversation"))
+    expect(page.get_by_test_id("thread")).to_contain_text(QUESTION)
 
     # Anna's job search: the application she logged, an agreement, and the strategy over the months.
     page.goto(site.url(tenant, f"/workspace/werk/people/{anna_id}/search"))
