@@ -240,6 +240,7 @@ def test_a_job_seekers_journey_and_her_coachs_day(mail_site, browser, create_ten
     card.get_by_role("button", name="Solliciteren").click()
     expect(card).to_contain_text("U heeft gesolliciteerd.")
     card.get_by_role("link", name="Zet het bij mijn sollicitaties").click()
+    expect(page.get_by_test_id("card-facts")).to_contain_text("32 uur")
     page.get_by_role("button", name="Ja, zet het erbij").click()
     logged = page.get_by_test_id("activity").first
     expect(logged).to_contain_text("Orderpicker (Bol)")

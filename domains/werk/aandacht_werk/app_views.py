@@ -18,9 +18,11 @@ from aandacht.accounts.permissions import Permission, requires
 from aandacht.db import utcnow
 from aandacht.personalisation import catalogue, events, feed
 from aandacht.personalisation.catalogue import Item
+from aandacht.profiles import service as profiles
 from aandacht.tenancy.scoping import get_scoped
 from aandacht_werk import service
 from aandacht_werk.content import VACANCY
+from aandacht_werk.facts import vacancy_facts
 from aandacht_werk.i18n import lazy_gettext, translations
 from aandacht_werk.models import ACTIVITY_KINDS, OUTCOMES
 from aandacht_werk.words import ABOUT_A_VACANCY, ACTIVITY_WORDS, OUTCOME_WORDS
@@ -114,7 +116,8 @@ def from_item(item_id: uuid.UUID) -> str:
     if not _may_pick(person, item_id):
         abort(404)
     item = catalogue.item_by_id(item_id)
-    return render_template("werk/from_item.html", item=item)
+    short = vacancy_facts(item.details, profiles.profile_values(person.id))
+    return render_template("werk/from_item.html", item=item, facts=list(short))
 
 
 @blueprint.post("/<uuid:activity_id>/outcome")
