@@ -1,9 +1,9 @@
 """Messages: a partial index of the unread personal messages from staff, for the worklist's signal.
 
 The signal "unread messages from the coach" asks, for a whole caseload, which personal messages from
-staff are still unopened. Those are a small share of all messages; without this index PostgreSQL reads
-every message of the tenant for each worklist. The predicate holds no parameter (`IS NULL`,
-`IS NOT NULL`), so a prepared statement's generic plan can use it too.
+staff are still unopened. Those are a small share of a person's messages; without this index PostgreSQL
+reads every message of each person of the caseload (campaigns, read ones) to find them. The predicate
+holds no parameter (`IS NULL`, `IS NOT NULL`), so a prepared statement's generic plan can use it too.
 
 Revision ID: core_0023
 Revises: core_0022

@@ -43,10 +43,14 @@ def load_demo_homes(tenant: CurrentTenant) -> None:
 
 
 def load_demo_search(tenant: CurrentTenant) -> None:
-    """Give most demo residents without logged activities an agreement and three months of activities."""
+    """Give most demo residents an agreement and three months of activities, once.
+
+    A resident who has neither is new to the demo; one whose dice gave no activity in ninety days has an
+    agreement, so a second load leaves them as they are.
+    """
     today = utcnow().date()
     for person in demo_residents():
-        if service.activities_of(person.id, limit=1):
+        if service.activities_of(person.id, limit=1) or service.agreements_set(person.id, limit=1):
             continue
         chance = random.Random(f"{tenant.slug}:{person.display_name}:search")  # noqa: S311 - demo data
         if chance.random() < 0.6:

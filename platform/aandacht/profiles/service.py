@@ -98,7 +98,8 @@ def completeness_of(
 
     On PostgreSQL the database counts the answered keys, so no profile document travels to be parsed:
     the document's number of keys less the number left once the editable ones are taken out. Both are
-    plain expressions (a subquery over each document's keys costs three times as much; docs/attention.md).
+    plain expressions; a subquery over each document's keys costs two to three times as much
+    (docs/attention.md, Speed).
     """
     editable = {key for key, a in attributes_for(require_tenant()).items() if may(audience, a.editable_by)}
     answered = dict.fromkeys(person_ids, 0)
