@@ -15,7 +15,7 @@ from aandacht.outreach.models import Message
 from aandacht.personalisation.models import ContentItem, InteractionEvent
 from aandacht.profiles.models import ProfileChange
 from aandacht.tenancy.context import tenant_context
-from aandacht_werk import demo_people
+from aandacht_werk import demo_people, demo_search
 from aandacht_werk.models import SearchActivity, SearchAgreement
 from aandacht_werk.signals import WERK_SIGNALS
 
@@ -72,3 +72,15 @@ def test_other_tenants_get_no_generated_caseloads(app, runner, create_tenant):
     tenant = create_tenant(domains=["werk"])
     assert runner.invoke(args=["demo", "load", "--tenant", tenant.slug]).exit_code == 0
     assert rows(app, tenant)["person"] == 12  # the platform's demo residents only
+
+
+def test_a_resident_with_an_agreement_but_no_activity_gets_no_second_agreement(
+    app, runner, create_tenant, monkeypatch
+):
+    tenant = create_tenant(domains=["werk"])
+    monkeypatch.setattr(demo_search, "_log_activities", lambda person, chance, today: None)
+    assert runner.invoke(args=["demo", "load", "--tenant", tenant.slug]).exit_code == 0
+    agreements = rows(app, tenant)["werk_search_agreement"]
+    assert agreements > 0
+    assert runner.invoke(args=["demo", "load", "--tenant", tenant.slug]).exit_code == 0
+    assert rows(app, tenant)["werk_search_agreement"] == agreements
