@@ -269,6 +269,7 @@ def test_a_job_seekers_journey_and_her_coachs_day(mail_site, browser, create_ten
     worklist = page.get_by_test_id("worklist")
     expect(worklist).to_contain_text("Bram Bakker")
     expect(worklist).to_contain_text("Anna de Vries")
+    expect(page.get_by_test_id("waiting-messages")).to_contain_text("Anna de Vries")
     assert_accessible(page)
     save_screenshot(page, "werk-worklist.png", full_page=True)
 

@@ -32,6 +32,9 @@ from aandacht.accounts import service as accounts
 from aandacht.accounts.models import Person
 from aandacht.accounts.permissions import Permission, public, requires
 from aandacht.attention import views as worklist_page
+from aandacht.conversations import day as conversation_day
+from aandacht.conversations.appointments import STATUS_NAMES
+from aandacht.db import utcnow
 from aandacht.personalisation import app_views as feed_cards
 from aandacht.plugins import DomainRegistry
 from aandacht.tenancy.service import all_tenants
@@ -195,6 +198,8 @@ def png_icon(size: int) -> Response:
 def caseload() -> str:
     """The coach's day: the worklist of who needs attention, messages, appointments, and the caseload.
 
+    Messages and appointments are those of the coach's own caseload (a team lead's start page has none).
+
     The worklist is the coach's own caseload ordered by need (`aandacht.attention.views`); below it the
     plain caseload list (a team lead: everyone), where a team lead sees the coaches of each person, with
     a link to assign or remove them.
@@ -215,6 +220,8 @@ def caseload() -> str:
         return render_template("workspace/_caseload.html", **values)
     menu = _registry().menu_items(g.tenant, "coach")
     values.update(worklist_page.worklist_values(principal, request.args))
+    values["day"] = None if everyone else conversation_day.day_of(people, utcnow())
+    values["appointment_statuses"] = STATUS_NAMES
     return render_template("workspace/caseload.html", menu=menu, **values)
 
 
