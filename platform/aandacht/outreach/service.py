@@ -115,12 +115,12 @@ def reach_of_many(person_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Reach]:
         )
         .where(one_of(PushSubscription.person_id, wanted))
         .order_by(PushSubscription.created_at)
-    ).tuples():
+    ):
         subscriptions.setdefault(person_id, []).append((endpoint, p256dh, auth))
     switched_off: dict[uuid.UUID, set[str]] = {}
     for person_id, channel in session.execute(
         select(ChannelOptOut.person_id, ChannelOptOut.channel).where(one_of(ChannelOptOut.person_id, wanted))
-    ).tuples():
+    ):
         switched_off.setdefault(person_id, set()).add(channel)
     preferences = profile_value_of(wanted, PREFERENCE)
     default_locale = require_tenant().default_locale
