@@ -77,13 +77,20 @@ SLUG = "bench-attention"
 MOVED = ProfileAttribute(key="bench.moved", label=_l("Moved house"), type="boolean", life_event=True)
 
 
-def add_coaches(admin: psycopg.Connection, tenant_id: int, caseload: int) -> None:
-    """A coach for every `caseload` people, each with the next `caseload` people in their caseload."""
+def number_people(admin: psycopg.Connection, tenant_id: int) -> None:
+    """`bench_people` (this connection's): each person with a number from 1, for the generators to pick by."""
     admin.execute(
         f"""CREATE TEMP TABLE bench_people AS
             SELECT row_number() OVER (ORDER BY id) AS n, id FROM person WHERE tenant_id = {tenant_id};
-            CREATE UNIQUE INDEX ON bench_people (n);
-            INSERT INTO staff_member (tenant_id, id, display_name, email, role, active, created_at,
+            CREATE UNIQUE INDEX ON bench_people (n);"""  # noqa: S608 - fixed numbers
+    )
+
+
+def add_coaches(admin: psycopg.Connection, tenant_id: int, caseload: int) -> None:
+    """A coach for every `caseload` people, each with the next `caseload` people in their caseload."""
+    number_people(admin, tenant_id)
+    admin.execute(
+        f"""INSERT INTO staff_member (tenant_id, id, display_name, email, role, active, created_at,
                                       failed_logins, session_epoch)
             SELECT {tenant_id}, ('00000000-0000-4000-8000-' || lpad(to_hex(c), 12, '0'))::uuid,
                    'Coach ' || c, 'coach' || c || '@bench.example', 'coach', true, now(), 0, 0
@@ -198,6 +205,7 @@ def set_up(args: argparse.Namespace, name: str, now: datetime) -> tuple[Flask, C
     if args.reuse:
         if not admin.execute("SELECT EXISTS (SELECT 1 FROM conversation_message)").fetchone()[0]:
             with phase("conversations and appointments, new since the database was kept"):
+                number_people(admin, tenant.id)
                 add_conversations(admin, tenant.id)
             admin.autocommit = True
             admin.execute("VACUUM ANALYZE conversation_message")
