@@ -10,14 +10,16 @@ Three runs, each in a tenant of its own with `--recipients` people (COPY) who al
 
 1. batches: a campaign to everyone through the real campaign service (`save_campaign`, `release`, and
    the preparation job `prepare` run in this process, timed: messages prepared per second), then two
-   real worker processes (`aandacht worker --burst --queue bulk`) deliver its batch jobs
-   (`deliver_batch`, `DELIVERY_BATCH_SIZE` ids each) to an aiosmtpd server in this process, which counts
+   real worker processes (`aandacht worker --burst --queue bulk --no-fork`: each runs its work units in
+   its own process, keeping its connections) deliver its batch jobs (`deliver_batch`,
+   `DELIVERY_BATCH_SIZE` ids each) to an aiosmtpd server in this process, which counts
    every mail per recipient and per Message-ID: messages delivered per second;
 2. the same, with one of the two workers SIGKILLed (with the job it is running) a third of the way in;
    the sweeper (`requeue`, with `STUCK_AFTER` and `HAND_OVER_AGAIN_AFTER` shortened to seconds for the
    bench) takes its claims back and a fresh worker delivers the rest;
 3. the baseline: the same delivery with one RQ job per message (`deliver`), as before batches, to
-   `--baseline` people (RQ forks a process per job, so it is slow: a smaller count).
+   `--baseline` people, on RQ's default forking workers (RQ forks a process per job, so it is slow:
+   a smaller count).
 
 On a server with `autovacuum = off` (like the development machine), the bench analyzes the message
 tables every 2 s while a campaign is prepared, as autovacuum would (see `autovacuum_stand_in`).
@@ -213,10 +215,11 @@ def one_job_per_message(app: Flask, tenant: CurrentTenant, campaign_id: uuid.UUI
             jobs.enqueue(service.DELIVER, str(message_id), queue="bulk")
 
 
-def start_worker(settings: dict[str, str], log: Any) -> subprocess.Popen:
-    """`aandacht worker --burst --queue bulk` in a process (and session) of its own."""
+def start_worker(settings: dict[str, str], log: Any, *, fork: bool) -> subprocess.Popen:
+    """`aandacht worker --burst --queue bulk [--no-fork]` in a process (and session) of its own."""
+    command = [str(Path(sys.executable).with_name("aandacht")), "worker", "--burst", "--queue", "bulk"]
     return subprocess.Popen(  # noqa: S603 - our own command line
-        [str(Path(sys.executable).with_name("aandacht")), "worker", "--burst", "--queue", "bulk"],
+        command if fork else [*command, "--no-fork"],
         env={**os.environ, **settings},
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -241,6 +244,7 @@ def deliver(
     settings: dict[str, str],
     *,
     kill: bool,
+    fork: bool,
     timeout: float,
     log: Any,
 ) -> tuple[float, int]:
@@ -251,7 +255,7 @@ def deliver(
     message left to send.
     """
     started = time.perf_counter()
-    workers = [start_worker(settings, log) for _ in range(2)]
+    workers = [start_worker(settings, log, fork=fork) for _ in range(2)]
     killed = 0
     deadline = started + timeout
     try:
@@ -266,7 +270,7 @@ def deliver(
                 time.sleep(BENCH_STUCK_AFTER.total_seconds())
                 with app.app_context(), tenant_context(tenant):
                     delivery.requeue()
-                workers.append(start_worker(settings, log))
+                workers.append(start_worker(settings, log, fork=fork))
             time.sleep(0.1)
         else:
             print(f"  timed out after {timeout:.0f} s", flush=True)
@@ -306,8 +310,9 @@ def run_once(
     log_path = Path(tempfile.gettempdir()) / f"bench-outreach-{slug}.log"
     with phase("delivered by the workers"), log_path.open("w") as log:
         seconds, _killed = deliver(
-            app, tenant, campaign_id, addresses, counts, settings, kill=kill, timeout=args.timeout, log=log
-        )
+            app, tenant, campaign_id, addresses, counts, settings,
+            kill=kill, fork=baseline, timeout=args.timeout, log=log,
+        )  # fmt: skip
     with counts.lock:
         duplicates = sum(len(ids) - 1 for ids in counts.ids_of.values())
         repeats = sum(count - 1 for count in counts.per_message_id.values())

@@ -1,5 +1,7 @@
 """Job functions for the job tests (importable by a worker, as every job function must be)."""
 
+import os
+
 from sqlalchemy import select
 
 from aandacht.db import session
@@ -12,6 +14,12 @@ def record_run(label: str) -> None:
     """Write a JobRun in whatever tenant the job runs in, naming the households it can see."""
     seen = ",".join(sorted(session.execute(select(Household.name)).scalars()))
     session.add(JobRun(label=f"{label}|{current_tenant().slug}|{seen}"))
+    session.commit()
+
+
+def record_run_and_pid(label: str) -> None:
+    """Write a JobRun naming the process the job ran in."""
+    session.add(JobRun(label=f"{label}|{os.getpid()}"))
     session.commit()
 
 

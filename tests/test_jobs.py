@@ -1,5 +1,6 @@
 """Jobs run in the tenant they were enqueued for: inline without Redis, on a real RQ worker with it."""
 
+import os
 import uuid
 
 import pytest
@@ -99,6 +100,26 @@ def test_a_job_enqueued_for_tenant_a_runs_in_tenant_a_on_a_real_worker(
 
     assert queue.fetch_job(job_id).get_status() == "finished"
     assert runs(queued_app, tenant) == [f"{label}|{tenant.slug}|home of {tenant.slug}"]
+    assert runs(queued_app, other) == []
+
+
+@pytest.mark.parametrize("fork", [True, False], ids=["forked", "in the worker's process"])
+def test_a_worker_runs_the_job_forked_or_in_its_own_process_as_asked(
+    queued_app, create_tenant, tenant_with_household, fork
+):
+    tenant, other = tenant_with_household, create_tenant()
+    queue = jobs.queue_named(queued_app, "default")
+    queue.empty()
+    label = f"simple-{uuid.uuid4().hex[:6]}"
+    with queued_app.app_context(), tenant_context(tenant):
+        job_id = jobs.enqueue("tests.example_jobs:record_run_and_pid", label)
+
+    jobs.run_worker(queued_app, ["default"], burst=True, fork=fork)
+
+    assert queue.fetch_job(job_id).get_status() == "finished"
+    [run] = runs(queued_app, tenant)
+    assert run.startswith(f"{label}|")
+    assert (run == f"{label}|{os.getpid()}") is not fork
     assert runs(queued_app, other) == []
 
 

@@ -201,7 +201,12 @@ def demo_code() -> None:
     "--queue", "queues", multiple=True, type=click.Choice(jobs.QUEUES), help="Queues (default all)."
 )
 @click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
-def worker_command(queues: tuple[str, ...], burst: bool) -> None:
+@click.option(
+    "--fork/--no-fork",
+    default=True,
+    help="Run each job in a forked process of its own (the default), or in the worker's process.",
+)
+def worker_command(queues: tuple[str, ...], burst: bool, fork: bool) -> None:
     """Run a worker for background jobs (needs REDIS_URL)."""
     if current_app.extensions.get("aandacht.redis") is None:
         click.echo(
@@ -209,7 +214,7 @@ def worker_command(queues: tuple[str, ...], burst: bool) -> None:
         )
         sys.exit(2)
     try:
-        jobs.run_worker(current_app._get_current_object(), queues or jobs.QUEUES, burst=burst)
+        jobs.run_worker(current_app._get_current_object(), queues or jobs.QUEUES, burst=burst, fork=fork)
     except RedisConnectionError as error:
         click.echo(f"Error: Redis at REDIS_URL does not answer: {error}", err=True)
         sys.exit(2)  # type: ignore[attr-defined]

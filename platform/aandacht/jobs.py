@@ -23,7 +23,7 @@ from typing import Any
 from flask import Flask, current_app
 from redis import Redis
 from redis.exceptions import RedisError
-from rq import Queue, Worker
+from rq import Queue, SimpleWorker, Worker
 from rq.serializers import JSONSerializer
 from sqlalchemy import event
 
@@ -134,8 +134,14 @@ def queue_named(app: Flask, name: str) -> Queue:
     return Queue(name, connection=redis_connection(app), serializer=JSONSerializer)
 
 
-def run_worker(app: Flask, queues: Sequence[str] = QUEUES, *, burst: bool = False) -> None:
-    """Work the given queues with RQ's scheduler until stopped (or until empty, with `burst`)."""
+def run_worker(app: Flask, queues: Sequence[str] = QUEUES, *, burst: bool = False, fork: bool = True) -> None:
+    """Work the given queues with RQ's scheduler until stopped (or until empty, with `burst`).
+
+    With `fork` (RQ's default) each job runs in a forked process of its own, which isolates a job that
+    crashes or leaks memory; without it (RQ's `SimpleWorker`) jobs run in the worker's process and keep
+    its database connections and compiled templates, which spares a delivery worker a fresh start for
+    every work unit (docs/operations.md#workers).
+    """
     global _worker_app
     _worker_app = app
     connection = redis_connection(app)
@@ -143,7 +149,8 @@ def run_worker(app: Flask, queues: Sequence[str] = QUEUES, *, burst: bool = Fals
     policy = connection.config_get("maxmemory-policy").get("maxmemory-policy")
     if policy != "noeviction":
         log.warning("Redis may evict queued jobs; set maxmemory-policy noeviction", extra={"policy": policy})
-    worker = Worker(
+    worker_class = Worker if fork else SimpleWorker
+    worker = worker_class(
         [queue_named(app, name) for name in queues], connection=connection, serializer=JSONSerializer
     )
     worker.work(with_scheduler=True, burst=burst)

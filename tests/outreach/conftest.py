@@ -334,10 +334,13 @@ def outreach_app(app_settings, app, peer_settings) -> Flask:
     return create_app({**app_settings, **peer_settings})
 
 
-def start_worker(settings: dict[str, str], log: Any, *, queue: str = "bulk") -> subprocess.Popen:
-    """`aandacht worker --burst` in a process (and session) of its own, with these settings."""
+def start_worker(
+    settings: dict[str, str], log: Any, *, queue: str = "bulk", fork: bool = True
+) -> subprocess.Popen:
+    """`aandacht worker --burst [--no-fork]` in a process (and session) of its own, with these settings."""
+    command = [str(Path(sys.executable).with_name("aandacht")), "worker", "--burst", "--queue", queue]
     return subprocess.Popen(
-        [str(Path(sys.executable).with_name("aandacht")), "worker", "--burst", "--queue", queue],
+        command if fork else [*command, "--no-fork"],
         env={**os.environ, **settings},
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -345,10 +348,12 @@ def start_worker(settings: dict[str, str], log: Any, *, queue: str = "bulk") -> 
     )
 
 
-def kill_worker_midway(settings: dict[str, str], mailbox: Mailbox, *, after: int, log_path: Path) -> int:
+def kill_worker_midway(
+    settings: dict[str, str], mailbox: Mailbox, *, after: int, log_path: Path, fork: bool = True
+) -> int:
     """Start a worker, SIGKILL it (and the job it runs) once `after` mails were accepted; the count then."""
     with log_path.open("w") as log:
-        worker = start_worker(settings, log)
+        worker = start_worker(settings, log, fork=fork)
         deadline = time.monotonic() + 60
         while len(mailbox.accepted) < after and time.monotonic() < deadline and worker.poll() is None:
             time.sleep(0.02)

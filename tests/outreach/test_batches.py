@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from aandacht import jobs
@@ -138,7 +139,9 @@ def test_the_sweeper_hands_campaign_messages_over_in_batches(
 RECIPIENTS = 24
 
 
+@pytest.mark.parametrize("fork", [True, False], ids=["forked", "no-fork"])
 def test_a_worker_killed_mid_batch_leaves_every_recipient_exactly_one_message(
+    fork,
     queued_app,
     outreach_app,
     app_settings,
@@ -161,7 +164,9 @@ def test_a_worker_killed_mid_batch_leaves_every_recipient_exactly_one_message(
 
     settings = {**app_settings, **peer_settings, "REDIS_URL": redis_url}
     log_path = tmp_path / "worker.log"
-    accepted_before = kill_worker_midway(settings, mailbox, after=RECIPIENTS // 3, log_path=log_path)
+    accepted_before = kill_worker_midway(
+        settings, mailbox, after=RECIPIENTS // 3, log_path=log_path, fork=fork
+    )
     assert RECIPIENTS // 3 <= accepted_before < RECIPIENTS, log_path.read_text()[-3000:]
 
     # The batch's job died with its worker: the sweeper takes back the claims and hands the rest over.
