@@ -359,6 +359,19 @@ def send_reminders(*, now: datetime | None = None) -> int:
     return sent
 
 
+def between(person_ids: Sequence[uuid.UUID], start: datetime, end: datetime) -> list[Appointment]:
+    """The appointments of these people from `start` until `end`, cancelled ones left out; earliest first."""
+    if not person_ids:
+        return []
+    query = select(Appointment).where(
+        one_of(Appointment.person_id, list(person_ids)),
+        Appointment.status != "cancelled",
+        Appointment.starts_at >= start,
+        Appointment.starts_at < end,
+    )
+    return list(session.execute(query.order_by(Appointment.starts_at)).scalars())
+
+
 def upcoming_and_missed(
     person_ids: Sequence[uuid.UUID], *, now: datetime, upcoming_until: datetime, missed_since: datetime
 ) -> dict[uuid.UUID, list[Appointment]]:

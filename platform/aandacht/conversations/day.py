@@ -6,13 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import select
-
 from aandacht.accounts.models import Person
-from aandacht.conversations import service
-from aandacht.conversations.appointments import OPEN
+from aandacht.conversations import appointments, service
 from aandacht.conversations.models import Appointment
-from aandacht.db import one_of, session
 from aandacht.outreach.limits import time_zone
 from aandacht.tenancy.context import require_tenant
 
@@ -44,15 +40,5 @@ def day_of(people: Sequence[Person], now: datetime) -> Today:
     waiting.sort(key=lambda entry: entry.since)
     local = now.astimezone(time_zone(require_tenant()))
     start = datetime.combine(local.date(), time(), tzinfo=local.tzinfo)
-    query = (
-        select(Appointment)
-        .where(
-            one_of(Appointment.person_id, list(by_id)),
-            one_of(Appointment.status, [*OPEN, "attended", "no_show"]),
-            Appointment.starts_at >= start,
-            Appointment.starts_at < start + timedelta(days=1),
-        )
-        .order_by(Appointment.starts_at)
-    )
-    appointments = [(by_id[found.person_id], found) for found in session.execute(query).scalars()]
-    return Today(waiting, appointments)
+    today = appointments.between(list(by_id), start, start + timedelta(days=1))
+    return Today(waiting, [(by_id[found.person_id], found) for found in today])
